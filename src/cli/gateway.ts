@@ -1,0 +1,81 @@
+// Starts the parts a command asks for (HTTP, workers, or both) over one database, and stops them in
+// reverse order. Used by `start`, `serve` and `worker`.
+import { Redis } from 'ioredis';
+import type { Config } from '../config.js';
+import { createApp } from '../http/app.js';
+import type { ReadinessCheck } from '../http/routes/health.js';
+import { listen } from '../http/server.js';
+import { bullmqRunner } from '../jobs/bullmq-runner.js';
+import { inProcessRunner, type JobRunner } from '../jobs/runner.js';
+import { periodicTasks } from '../jobs/tasks.js';
+import { redactUrl, type Logger } from '../logger.js';
+import { applyMigrations } from '../store/migrations/migrate.js';
+import { requireMigrated } from '../store/migrations/pending.js';
+import { createPrismaStore } from '../store/prisma-store.js';
+import { bootstrapAdminKey } from './bootstrap.js';
+import { openDatabase } from './database.js';
+import { adminServices } from './services.js';
+
+export interface GatewayOptions {
+  http: boolean;
+  workers: boolean;
+  /** Apply pending migrations first (the all-in-one default); otherwise refuse to run on a stale schema. */
+  migrate: boolean;
+  /** Create and print a first admin key when there is none. */
+  bootstrap: boolean;
+}
+
+export interface RunningGateway {
+  port: number | undefined;
+  stop(): Promise<void>;
+}
+
+export async function startGateway(initial: Config, logger: Logger, options: GatewayOptions): Promise<RunningGateway> {
+  const stack: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const close of stack.splice(0).reverse()) await close().catch((err: unknown) => logger.warn({ err }, 'error while stopping'));
+  };
+  try {
+    const database = await openDatabase(initial, logger);
+    stack.push(() => database.close());
+    const config = database.config;
+    if (options.migrate) await applyMigrations({ databaseUrl: database.url, log: (m) => logger.info(m) });
+    else await requireMigrated(database.url);
+
+    const store = createPrismaStore({ databaseUrl: database.url, maxConnections: database.embedded ? 1 : 10 });
+    stack.push(() => store.close());
+    const services = adminServices(store);
+    const readiness: ReadinessCheck[] = [{ name: 'database', check: () => store.ping() }];
+    if (config.redis.url !== undefined) {
+      const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+      redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection problem'));
+      stack.push(async () => redis.disconnect());
+      readiness.push({ name: 'redis', check: async () => void (await redis.ping()) });
+    }
+
+    if (options.workers) {
+      const runner = jobRunner(config, logger, store);
+      await runner.start();
+      stack.push(() => runner.stop());
+      logger.info({ runner: runner.kind }, 'background workers started');
+    }
+    let port: number | undefined;
+    if (options.http) {
+      const app = createApp({ config, logger, services, readiness });
+      const server = await listen(app, config.http.host, config.http.port, config.http.shutdownTimeoutMs);
+      stack.push(() => server.close());
+      port = server.port;
+      logger.info({ port, public_url: config.http.publicUrl, database: database.embedded ? 'embedded' : redactUrl(database.url) }, 'gateway listening');
+    }
+    if (options.bootstrap) await bootstrapAdminKey(services.apiKeys, config, port);
+    return { port, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function jobRunner(config: Config, logger: Logger, store: ReturnType<typeof createPrismaStore>): JobRunner {
+  const tasks = periodicTasks({ store, logger, clock: () => new Date(), auditLogRetentionDays: config.jobs.auditLogRetentionDays });
+  return config.redis.url === undefined ? inProcessRunner(tasks, logger) : bullmqRunner(tasks, logger, { redisUrl: config.redis.url });
+}

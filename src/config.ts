@@ -1,0 +1,141 @@
+// The only reader of process.env: environment -> a typed, frozen Config. Every problem is listed at
+// once so an operator fixes their deployment in one pass, and nothing listens before it is valid.
+import { z } from 'zod';
+import { ConfigInvalid } from './errors.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export interface Config {
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    /** External base URL without a trailing slash: metadata, redirects, SCIM locations. */
+    readonly publicUrl: string;
+    readonly bodyLimitBytes: number;
+    readonly trustProxy: boolean;
+    readonly shutdownTimeoutMs: number;
+  };
+  /** `url` undefined means the embedded Postgres kept under `dataDir`. */
+  readonly database: { readonly url: string | undefined; readonly dataDir: string };
+  /** `url` undefined means jobs run in-process, driven from Postgres. */
+  readonly redis: { readonly url: string | undefined };
+  readonly security: {
+    /** 32 bytes; undefined only on the embedded default, which keeps a generated key in dataDir. */
+    readonly encryptionKey: Buffer | undefined;
+    /** Keys being rotated out: still decrypt, never encrypt. */
+    readonly previousEncryptionKeys: readonly Buffer[];
+    readonly allowInsecureOutbound: boolean;
+  };
+  readonly jobs: { readonly auditLogRetentionDays: number };
+  readonly log: { readonly level: (typeof LOG_LEVELS)[number] };
+}
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .default('false')
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const base64Key = z
+  .string()
+  .transform((v) => Buffer.from(v, 'base64'))
+  .refine((key) => key.length === 32, 'must be 32 bytes encoded as base64 (openssl rand -base64 32)');
+
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine((v) => v === undefined || isUrl(v, protocols), `must be a ${protocols.join(' or ')} URL`);
+
+function isUrl(value: string, protocols: string[]): boolean {
+  try {
+    return protocols.includes(new URL(value).protocol.replace(':', ''));
+  } catch {
+    return false;
+  }
+}
+
+const int = (min: number, max: number, fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
+    .default(fallback);
+
+const envSchema = z.object({
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: int(0, 65535, 8080),
+  PUBLIC_URL: optionalUrl(['http', 'https']),
+  HTTP_BODY_LIMIT_BYTES: int(1024, 50 * 1024 * 1024, 1024 * 1024),
+  TRUST_PROXY: flag,
+  SHUTDOWN_TIMEOUT_MS: int(0, 600_000, 10_000),
+  DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
+  GATEHOUSE_DATA_DIR: z.string().min(1).default('./data'),
+  REDIS_URL: optionalUrl(['redis', 'rediss']),
+  GATEHOUSE_ENCRYPTION_KEY: base64Key.optional(),
+  GATEHOUSE_PREVIOUS_ENCRYPTION_KEYS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(base64Key)),
+  GATEHOUSE_ALLOW_INSECURE_OUTBOUND: flag,
+  AUDIT_LOG_RETENTION_DAYS: int(0, 36_500, 365),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+});
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const raw = blankAsUnset(env);
+  const parsed = envSchema.safeParse(raw);
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  if (raw.DATABASE_URL !== undefined && raw.GATEHOUSE_ENCRYPTION_KEY === undefined) {
+    problems.push('GATEHOUSE_ENCRYPTION_KEY: required when DATABASE_URL is set (generate one with: openssl rand -base64 32)');
+  }
+  if (!parsed.success || problems.length > 0) throw new ConfigInvalid(problems);
+  const e = parsed.data;
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return deepFreeze({
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      publicUrl,
+      bodyLimitBytes: e.HTTP_BODY_LIMIT_BYTES,
+      trustProxy: e.TRUST_PROXY,
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    },
+    database: { url: e.DATABASE_URL, dataDir: e.GATEHOUSE_DATA_DIR },
+    redis: { url: e.REDIS_URL },
+    security: {
+      encryptionKey: e.GATEHOUSE_ENCRYPTION_KEY,
+      previousEncryptionKeys: e.GATEHOUSE_PREVIOUS_ENCRYPTION_KEYS,
+      allowInsecureOutbound: e.GATEHOUSE_ALLOW_INSECURE_OUTBOUND,
+    },
+    jobs: { auditLogRetentionDays: e.AUDIT_LOG_RETENTION_DAYS },
+    log: { level: e.LOG_LEVEL },
+  });
+}
+
+/** Only the variables Gatehouse reads, with `FOO=` treated like an unset FOO. */
+function blankAsUnset(env: Env): Env {
+  const picked: Env = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = env[key]?.trim();
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  return picked;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** A copy with the encryption key filled in (the embedded default generates and keeps one). */
+export function withEncryptionKey(config: Config, encryptionKey: Buffer): Config {
+  return deepFreeze({ ...config, security: { ...config.security, encryptionKey } });
+}

@@ -1,0 +1,45 @@
+// Express assembly: the order of middleware is the security posture, so it lives in one place.
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { errorHandler, notFoundHandler } from './middleware/errors.js';
+import { createHttpMetrics, rememberMountPath } from './middleware/metrics.js';
+import { requestContext, requestLog } from './middleware/request-context.js';
+import { adminRoutes, type AdminServices } from './routes/admin/index.js';
+import { healthRoutes, type ReadinessCheck } from './routes/health.js';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  services: AdminServices;
+  readiness: ReadinessCheck[];
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.http.trustProxy);
+  // Express 5 re-parses req.query on each access; "simple" keeps nested objects out of it.
+  app.set('query parser', 'simple');
+
+  const metrics = createHttpMetrics();
+  app.use(requestContext(deps.logger), requestLog(), metrics.middleware);
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], formAction: ["'self'", 'https:', 'http:'] } },
+      strictTransportSecurity: deps.config.http.publicUrl.startsWith('https:'),
+    }),
+  );
+  app.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+
+  app.use(healthRoutes(deps.readiness, metrics.registry));
+  app.use('/api/v1', rememberMountPath, adminRoutes(deps.services, deps.config.http.bodyLimitBytes));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,50 @@
+// Records -> the admin API's snake_case JSON. Secrets' hashes never leave; timestamps are ISO 8601
+// UTC with milliseconds.
+import type { ApiKeyRecord, AuditLogEntry, Organization, Page } from '../../../store/records.js';
+
+const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
+
+export function presentOrganization(org: Organization) {
+  return {
+    object: 'organization',
+    id: org.id,
+    name: org.name,
+    domains: org.domains,
+    external_id: org.externalId,
+    created_at: iso(org.createdAt),
+    updated_at: iso(org.updatedAt),
+  };
+}
+
+export function presentApiKey(key: ApiKeyRecord) {
+  return {
+    object: 'api_key',
+    id: key.id,
+    name: key.name,
+    prefix: key.prefix,
+    scopes: key.scopes,
+    organization_id: key.organizationId,
+    created_at: iso(key.createdAt),
+    last_used_at: iso(key.lastUsedAt),
+    revoked_at: iso(key.revokedAt),
+  };
+}
+
+export function presentAuditLog(entry: AuditLogEntry) {
+  return {
+    object: 'audit_log',
+    id: entry.id,
+    occurred_at: iso(entry.occurredAt),
+    actor: { type: entry.actorType, id: entry.actorId, name: entry.actorName },
+    action: entry.action,
+    target: { type: entry.targetType, id: entry.targetId },
+    organization_id: entry.organizationId,
+    context: { ip: entry.ip, user_agent: entry.userAgent, request_id: entry.requestId },
+    outcome: entry.outcome,
+    metadata: entry.metadata,
+  };
+}
+
+export function presentPage<T, U>(page: Page<T>, present: (item: T) => U) {
+  return { object: 'list', data: page.data.map(present), list_metadata: { after: page.after } };
+}

@@ -1,0 +1,18 @@
+// Identifiers are a type prefix plus a ULID: readable in logs and support tickets, and ordered by
+// creation time, so an id doubles as a stable pagination cursor.
+import { monotonicFactory } from 'ulid';
+
+const ulid = monotonicFactory();
+
+export type IdPrefix = 'org' | 'org_domain' | 'key' | 'audit';
+
+export function newId(prefix: IdPrefix): string {
+  return `${prefix}_${ulid()}`;
+}
+
+const ID_PATTERN = /^[a-z_]{2,16}_[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** Whether a string has the shape of one of our ids (says nothing about existence). */
+export function isWellFormedId(value: string): boolean {
+  return ID_PATTERN.test(value);
+}

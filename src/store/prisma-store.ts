@@ -1,0 +1,42 @@
+// The Store over Prisma + adapter-pg: the only place the Prisma client is constructed.
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from './generated/client.js';
+import type { Db } from './repositories/db.js';
+import { apiKeyRepository } from './repositories/api-keys.js';
+import { auditLogRepository } from './repositories/audit-logs.js';
+import { organizationRepository } from './repositories/organizations.js';
+import type { Repositories, Store } from './store.js';
+
+export interface PrismaStoreOptions {
+  databaseUrl: string;
+  /** Pool size; the embedded Postgres is a single session, so it runs with 1. */
+  maxConnections?: number;
+  /** Interactive transactions longer than this are rolled back. */
+  transactionTimeoutMs?: number;
+}
+
+function repositories(db: Db): Repositories {
+  return {
+    organizations: organizationRepository(db),
+    apiKeys: apiKeyRepository(db),
+    auditLogs: auditLogRepository(db),
+  };
+}
+
+export function createPrismaStore(options: PrismaStoreOptions): Store {
+  const adapter = new PrismaPg({
+    connectionString: options.databaseUrl,
+    max: options.maxConnections ?? 10,
+    connectionTimeoutMillis: 5_000,
+  });
+  const prisma = new PrismaClient({ adapter });
+  const timeout = options.transactionTimeoutMs ?? 15_000;
+  return {
+    ...repositories(prisma),
+    transaction: (fn) => prisma.$transaction((tx) => fn(repositories(tx)), { timeout, maxWait: timeout }),
+    ping: async () => {
+      await prisma.$queryRawUnsafe('SELECT 1');
+    },
+    close: () => prisma.$disconnect(),
+  };
+}

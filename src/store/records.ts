@@ -1,0 +1,57 @@
+// What the store hands out: plain records, independent of Prisma (whose types never leave store/).
+
+export interface Organization {
+  id: string;
+  name: string;
+  /** Lower-case, unique across organizations (they route logins by email domain). */
+  domains: string[];
+  externalId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  /** The visible start of the key (`gha_xxxxxxxx`), used to find it; the rest is only hashed. */
+  prefix: string;
+  secretHash: string;
+  scopes: string[];
+  /** Set: the key reaches only this organization. */
+  organizationId: string | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export type AuditActorType = 'api_key' | 'cli' | 'system';
+export type AuditOutcome = 'success' | 'failure';
+
+export interface AuditLogEntry {
+  id: string;
+  occurredAt: Date;
+  actorType: AuditActorType;
+  actorId: string | null;
+  actorName: string | null;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  organizationId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  outcome: AuditOutcome;
+  metadata: Record<string, unknown>;
+}
+
+export interface PageRequest {
+  limit: number;
+  /** Exclusive cursor: the id of the last item of the previous page. */
+  after?: string | undefined;
+}
+
+export interface Page<T> {
+  data: T[];
+  /** Cursor for the next page, or null on the last one. */
+  after: string | null;
+}

@@ -1,0 +1,65 @@
+// The persistence port. Services depend on this interface; src/store/prisma-store.ts implements it.
+import type { ApiKeyRecord, AuditLogEntry, Organization, Page, PageRequest } from './records.js';
+
+export interface OrganizationInput {
+  name: string;
+  domains: string[];
+  externalId: string | null;
+}
+
+export interface OrganizationRepository {
+  create(input: OrganizationInput): Promise<Organization>;
+  /** Throws NotFound. */
+  get(id: string): Promise<Organization>;
+  /** `onlyId` narrows the list to one organization (an organization-scoped caller). */
+  list(page: PageRequest & { onlyId?: string | undefined }): Promise<Page<Organization>>;
+  /** Replaces the fields given; `domains` replaces the whole set. Throws NotFound / Conflict. */
+  update(id: string, patch: Partial<OrganizationInput>): Promise<Organization>;
+  /** Throws NotFound. */
+  delete(id: string): Promise<void>;
+}
+
+export interface ApiKeyInput {
+  name: string;
+  prefix: string;
+  secretHash: string;
+  scopes: string[];
+  organizationId: string | null;
+}
+
+export interface ApiKeyRepository {
+  create(input: ApiKeyInput): Promise<ApiKeyRecord>;
+  findByPrefix(prefix: string): Promise<ApiKeyRecord | undefined>;
+  /** Throws NotFound. */
+  get(id: string): Promise<ApiKeyRecord>;
+  /** `organizationId`: undefined = all keys, null = only unscoped keys, string = that organization's. */
+  list(page: PageRequest & { organizationId?: string | null | undefined }): Promise<Page<ApiKeyRecord>>;
+  /** Idempotent: revoking a revoked key keeps its first revocation time. Throws NotFound. */
+  revoke(id: string, at: Date): Promise<ApiKeyRecord>;
+  /** Records use at most once per `granularityMs`, so authentication is not a write per request. */
+  touchLastUsed(id: string, at: Date, granularityMs: number): Promise<void>;
+  countActive(): Promise<number>;
+}
+
+export type AuditLogInput = Omit<AuditLogEntry, 'id' | 'occurredAt'> & { occurredAt?: Date };
+
+export interface AuditLogRepository {
+  append(entry: AuditLogInput): Promise<AuditLogEntry>;
+  list(page: PageRequest & { organizationId?: string | undefined }): Promise<Page<AuditLogEntry>>;
+  /** Retention: removes entries older than `before`; returns how many. */
+  deleteOlderThan(before: Date): Promise<number>;
+}
+
+export interface Repositories {
+  readonly organizations: OrganizationRepository;
+  readonly apiKeys: ApiKeyRepository;
+  readonly auditLogs: AuditLogRepository;
+}
+
+export interface Store extends Repositories {
+  /** Runs fn in one database transaction; everything it writes commits or none of it does. */
+  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
