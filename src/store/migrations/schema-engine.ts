@@ -74,7 +74,8 @@ function toDriverAdapterError(error: unknown): unknown {
 
 // The engine hands a migration to executeScript. adapter-pg splits it on every ';' (breaking
 // $$-quoted function bodies) and pglite-prisma-adapter does not await it (errors vanish). Send it
-// whole, as the native engine does: one simple-protocol query, which Postgres runs atomically.
+// whole, as the native engine does: one simple-protocol query, which Postgres runs as one implicit
+// transaction.
 function withWholeScripts(
   adapter: SqlDriverAdapter,
   run: (script: string) => Promise<unknown>,
@@ -117,8 +118,14 @@ export function pgliteAdapterFactory(db: PGlite): AdapterFactory {
   const factory = new PrismaPGlite(db);
   const connect = async (): Promise<SqlDriverAdapter> =>
     withWholeScripts((await factory.connect()) as unknown as SqlDriverAdapter, (script) => db.exec(script));
-  const close = async (): Promise<void> => {};
-  return { provider: 'postgres', adapterName: factory.adapterName, connect, connectToShadowDb: connect, close, lastScriptError: () => undefined };
+  return {
+    provider: 'postgres',
+    adapterName: factory.adapterName,
+    connect,
+    connectToShadowDb: connect,
+    close: async () => {},
+    lastScriptError: () => undefined,
+  };
 }
 
 // Errors thrown by an adapter reach us as "External error id#N"; the original is in the registry.
