@@ -1,5 +1,6 @@
 // The admin services, wired to one store and one clock.
 import { apiKeyService } from '../admin/api-keys.js';
+import { applicationService } from '../admin/applications.js';
 import { auditLogService } from '../admin/audit-logs.js';
 import { organizationService } from '../admin/organizations.js';
 import type { AdminServices } from '../http/routes/admin/index.js';
@@ -10,5 +11,6 @@ export function adminServices(store: Store, clock: () => Date = () => new Date()
     organizations: organizationService(store),
     apiKeys: apiKeyService(store, clock),
     auditLogs: auditLogService(store),
+    applications: applicationService(store, clock),
   };
 }

@@ -3,6 +3,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/client.js';
 import type { Db } from './repositories/db.js';
 import { apiKeyRepository } from './repositories/api-keys.js';
+import { applicationRepository } from './repositories/applications.js';
 import { auditLogRepository } from './repositories/audit-logs.js';
 import { organizationRepository } from './repositories/organizations.js';
 import type { Repositories, Store } from './store.js';
@@ -20,6 +21,7 @@ function repositories(db: Db): Repositories {
     organizations: organizationRepository(db),
     apiKeys: apiKeyRepository(db),
     auditLogs: auditLogRepository(db),
+    applications: applicationRepository(db),
   };
 }
 

@@ -55,3 +55,30 @@ export interface Page<T> {
   /** Cursor for the next page, or null on the last one. */
   after: string | null;
 }
+
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+
+export interface ApplicationSecretRecord {
+  id: string;
+  /** The visible start of the secret, to tell secrets apart; the rest is only hashed. */
+  prefix: string;
+  secretHash: string;
+  createdAt: Date;
+  /** Null: valid until the next rotation sets it. */
+  expiresAt: Date | null;
+}
+
+export interface Application {
+  id: string;
+  clientId: string;
+  name: string;
+  organizationId: string | null;
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+  initiateLoginUri: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  /** Newest first; includes expired ones until they are cleaned up. */
+  secrets: ApplicationSecretRecord[];
+}

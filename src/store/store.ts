@@ -1,5 +1,5 @@
 // The persistence port. Services depend on this interface; src/store/prisma-store.ts implements it.
-import type { ApiKeyRecord, AuditLogEntry, Organization, Page, PageRequest } from './records.js';
+import type { ApiKeyRecord, Application, AuditLogEntry, Organization, Page, PageRequest, TokenEndpointAuthMethod } from './records.js';
 
 export interface OrganizationInput {
   name: string;
@@ -50,10 +50,44 @@ export interface AuditLogRepository {
   deleteOlderThan(before: Date): Promise<number>;
 }
 
+export interface ApplicationInput {
+  name: string;
+  organizationId: string | null;
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+  initiateLoginUri: string | null;
+}
+
+export interface SecretHashInput {
+  prefix: string;
+  secretHash: string;
+}
+
+export interface ApplicationRepository {
+  /** `secret` undefined for a public client. */
+  create(input: ApplicationInput & { clientId: string; secret: SecretHashInput | undefined }): Promise<Application>;
+  /** Throws NotFound. */
+  get(id: string): Promise<Application>;
+  findByClientId(clientId: string): Promise<Application | undefined>;
+  /** `organizationId` string: that organization's applications only. */
+  list(page: PageRequest & { organizationId?: string | undefined }): Promise<Page<Application>>;
+  /** Throws NotFound. */
+  update(id: string, patch: Partial<Omit<ApplicationInput, 'organizationId'>>): Promise<Application>;
+  /** Throws NotFound. */
+  delete(id: string): Promise<void>;
+  /**
+   * Adds a secret; secrets still valid at `previousExpireAt` stop being valid then (now: at once).
+   * Secrets already expired are removed.
+   */
+  rotateSecret(id: string, secret: SecretHashInput, now: Date, previousExpireAt: Date): Promise<Application>;
+}
+
 export interface Repositories {
   readonly organizations: OrganizationRepository;
   readonly apiKeys: ApiKeyRepository;
   readonly auditLogs: AuditLogRepository;
+  readonly applications: ApplicationRepository;
 }
 
 export interface Store extends Repositories {

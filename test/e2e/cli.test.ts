@@ -35,7 +35,7 @@ describe('gatehouse CLI on Postgres', await requires('postgres'), () => {
 
     const migrated = await gatehouseRun(['migrate'], env);
     assert.equal(migrated.code, 0, migrated.stderr);
-    assert.match(migrated.stderr, /Applied 1 migration\(s\): 20261201000000_init/);
+    assert.match(migrated.stderr, /Applied \d+ migration\(s\): 20261201000000_init/);
     const again = await gatehouseRun(['migrate'], env);
     assert.match(again.stderr, /Database is up to date/);
 

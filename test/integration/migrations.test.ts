@@ -15,7 +15,7 @@ import { createTestDatabase, releaseTestResources, requires } from '../support/s
 // Run alone (not through test/index.ts), this file drops its own databases.
 if (process.argv[1] === fileURLToPath(import.meta.url)) after(releaseTestResources);
 
-const TABLES = ['api_keys', 'audit_logs', 'organization_domains', 'organizations'];
+const TABLES = ['api_keys', 'application_secrets', 'applications', 'audit_logs', 'organization_domains', 'organizations'];
 
 async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });

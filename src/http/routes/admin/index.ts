@@ -1,18 +1,21 @@
 // /api/v1: authenticated, JSON in and out. Each route parses, calls one admin service, presents.
 import { Router } from 'express';
 import type { ApiKeyService } from '../../../admin/api-keys.js';
+import type { ApplicationService } from '../../../admin/applications.js';
 import type { AuditLogService } from '../../../admin/audit-logs.js';
 import { parseListParams } from '../../../admin/list-params.js';
 import type { OrganizationService } from '../../../admin/organizations.js';
 import { InvalidRequest } from '../../../errors.js';
 import { adminAuth, adminContext } from '../../middleware/admin-auth.js';
 import { jsonBody } from '../../middleware/json-body.js';
+import { mountApplications } from './applications.js';
 import { presentApiKey, presentAuditLog, presentOrganization, presentPage } from './present.js';
 
 export interface AdminServices {
   organizations: OrganizationService;
   apiKeys: ApiKeyService;
   auditLogs: AuditLogService;
+  applications: ApplicationService;
 }
 
 export function adminRoutes(services: AdminServices, bodyLimitBytes: number): Router {
@@ -20,6 +23,7 @@ export function adminRoutes(services: AdminServices, bodyLimitBytes: number): Ro
   router.use(adminAuth(services.apiKeys), jsonBody(bodyLimitBytes));
   mountOrganizations(router, services.organizations);
   mountApiKeys(router, services.apiKeys);
+  mountApplications(router, services.applications);
   router.get('/audit-logs', async (req, res) => {
     const organizationId = optionalString(req.query.organization_id, 'organization_id');
     const page = await services.auditLogs.list(adminContext(res), { ...parseListParams(req.query), organizationId });

@@ -1,6 +1,6 @@
 // Records -> the admin API's snake_case JSON. Secrets' hashes never leave; timestamps are ISO 8601
 // UTC with milliseconds.
-import type { ApiKeyRecord, AuditLogEntry, Organization, Page } from '../../../store/records.js';
+import type { ApiKeyRecord, Application, AuditLogEntry, Organization, Page } from '../../../store/records.js';
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
@@ -47,4 +47,22 @@ export function presentAuditLog(entry: AuditLogEntry) {
 
 export function presentPage<T, U>(page: Page<T>, present: (item: T) => U) {
   return { object: 'list', data: page.data.map(present), list_metadata: { after: page.after } };
+}
+
+export function presentApplication(app: Application, clientSecret?: string) {
+  return {
+    object: 'application',
+    id: app.id,
+    name: app.name,
+    client_id: app.clientId,
+    ...(clientSecret === undefined ? {} : { client_secret: clientSecret }),
+    token_endpoint_auth_method: app.tokenEndpointAuthMethod,
+    organization_id: app.organizationId,
+    redirect_uris: app.redirectUris,
+    post_logout_redirect_uris: app.postLogoutRedirectUris,
+    initiate_login_uri: app.initiateLoginUri,
+    secrets: app.secrets.map((s) => ({ id: s.id, prefix: s.prefix, created_at: iso(s.createdAt), expires_at: iso(s.expiresAt) })),
+    created_at: iso(app.createdAt),
+    updated_at: iso(app.updatedAt),
+  };
 }
