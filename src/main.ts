@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createAdminKey } from './cli/admin-key.js';
 import { openDatabase } from './cli/database.js';
+import { rotateKeys } from './cli/signing-keys.js';
 import { startGateway, type GatewayOptions, type RunningGateway } from './cli/gateway.js';
 import { USAGE } from './cli/usage.js';
 import { loadConfig, type Config } from './config.js';
@@ -49,6 +50,10 @@ async function run(argv: string[]): Promise<number> {
   if (command === 'migrate') return migrate(config, logger);
   if (command === 'admin-key' && sub === 'create') {
     process.stdout.write(`${await createAdminKey(config, logger, values)}\n`);
+    return 0;
+  }
+  if (command === 'signing-keys' && sub === 'rotate') {
+    process.stdout.write(`${(await rotateKeys(config, logger)).join('\n')}\n`);
     return 0;
   }
   throw new UsageError(`unknown command: ${positionals.join(' ')}`);

@@ -12,6 +12,7 @@ import { redactUrl, type Logger } from '../logger.js';
 import { applyMigrations } from '../store/migrations/migrate.js';
 import { requireMigrated } from '../store/migrations/pending.js';
 import { createPrismaStore } from '../store/prisma-store.js';
+import { createOpenIdProvider } from '../sso/provider/index.js';
 import { bootstrapAdminKey } from './bootstrap.js';
 import { openDatabase } from './database.js';
 import { adminServices } from './services.js';
@@ -61,7 +62,17 @@ export async function startGateway(initial: Config, logger: Logger, options: Gat
     }
     let port: number | undefined;
     if (options.http) {
-      const app = createApp({ config, logger, services, readiness });
+      const oidc = await createOpenIdProvider({
+        issuer: config.http.publicUrl,
+        store,
+        applications: services.applications,
+        encryptionKey: config.security.encryptionKey!,
+        previousEncryptionKeys: config.security.previousEncryptionKeys,
+        trustProxy: config.http.trustProxy,
+        logger,
+        findAccount: noAccountsYet,
+      });
+      const app = createApp({ config, logger, services, readiness, openIdProvider: oidc.handler });
       const server = await listen(app, config.http.host, config.http.port, config.http.shutdownTimeoutMs);
       stack.push(() => server.close());
       port = server.port;
@@ -78,4 +89,9 @@ export async function startGateway(initial: Config, logger: Logger, options: Gat
 function jobRunner(config: Config, logger: Logger, store: ReturnType<typeof createPrismaStore>): JobRunner {
   const tasks = periodicTasks({ store, logger, clock: () => new Date(), auditLogRetentionDays: config.jobs.auditLogRetentionDays });
   return config.redis.url === undefined ? inProcessRunner(tasks, logger) : bullmqRunner(tasks, logger, { redisUrl: config.redis.url });
+}
+
+/** Accounts come from completed SSO logins; until the login broker lands none exist. */
+async function noAccountsYet(): Promise<undefined> {
+  return undefined;
 }

@@ -14,6 +14,8 @@ Commands:
       --name NAME            what the key is for (required)
       --organization ID      confine the key to one organization
       --scopes a,b           scopes to grant (default: *); e.g. organizations:read,audit_logs:read
+  signing-keys rotate    New ID-token signing keys (RS256, ES256), printed as key ids on stdout;
+                         the old keys stay published for 24 hours. Restart API nodes after it.
 
 Options:
   -h, --help             Show this help.

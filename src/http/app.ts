@@ -1,5 +1,5 @@
 // Express assembly: the order of middleware is the security posture, so it lives in one place.
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -14,6 +14,8 @@ export interface AppDeps {
   logger: Logger;
   services: AdminServices;
   readiness: ReadinessCheck[];
+  /** The product-facing OpenID Provider's express handler (it passes other paths on). */
+  openIdProvider?: RequestHandler;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -37,6 +39,7 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.use(healthRoutes(deps.readiness, metrics.registry));
+  if (deps.openIdProvider) app.use(deps.openIdProvider);
   app.use('/api/v1', rememberMountPath, adminRoutes(deps.services, deps.config.http.bodyLimitBytes));
 
   app.use(notFoundHandler);

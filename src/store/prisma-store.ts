@@ -5,7 +5,9 @@ import type { Db } from './repositories/db.js';
 import { apiKeyRepository } from './repositories/api-keys.js';
 import { applicationRepository } from './repositories/applications.js';
 import { auditLogRepository } from './repositories/audit-logs.js';
+import { oidcPayloadRepository } from './repositories/oidc-payloads.js';
 import { organizationRepository } from './repositories/organizations.js';
+import { signingKeyRepository } from './repositories/signing-keys.js';
 import type { Repositories, Store } from './store.js';
 
 export interface PrismaStoreOptions {
@@ -22,6 +24,8 @@ function repositories(db: Db): Repositories {
     apiKeys: apiKeyRepository(db),
     auditLogs: auditLogRepository(db),
     applications: applicationRepository(db),
+    oidcPayloads: oidcPayloadRepository(db),
+    signingKeys: signingKeyRepository(db),
   };
 }
 

@@ -82,3 +82,12 @@ export interface Application {
   /** Newest first; includes expired ones until they are cleaned up. */
   secrets: ApplicationSecretRecord[];
 }
+
+export interface SigningKeyRecord {
+  id: string;
+  alg: string;
+  /** The private JWK, sealed with the SecretBox; opened only by the OpenID Provider. */
+  sealedJwk: string;
+  createdAt: Date;
+  retiredAt: Date | null;
+}

@@ -1,5 +1,14 @@
 // The persistence port. Services depend on this interface; src/store/prisma-store.ts implements it.
-import type { ApiKeyRecord, Application, AuditLogEntry, Organization, Page, PageRequest, TokenEndpointAuthMethod } from './records.js';
+import type {
+  ApiKeyRecord,
+  Application,
+  AuditLogEntry,
+  Organization,
+  Page,
+  PageRequest,
+  SigningKeyRecord,
+  TokenEndpointAuthMethod,
+} from './records.js';
 
 export interface OrganizationInput {
   name: string;
@@ -83,11 +92,36 @@ export interface ApplicationRepository {
   rotateSecret(id: string, secret: SecretHashInput, now: Date, previousExpireAt: Date): Promise<Application>;
 }
 
+/** oidc-provider's records; `payload` is its JSON, opaque here. */
+export interface OidcPayloadRepository {
+  upsert(kind: string, id: string, payload: Record<string, unknown>, expiresAt: Date | null): Promise<void>;
+  /** Undefined when missing or expired at `now`. A consumed record carries `consumed` (epoch seconds). */
+  find(kind: string, id: string, now: Date): Promise<Record<string, unknown> | undefined>;
+  findByUid(kind: string, uid: string, now: Date): Promise<Record<string, unknown> | undefined>;
+  findByUserCode(kind: string, userCode: string, now: Date): Promise<Record<string, unknown> | undefined>;
+  consume(kind: string, id: string, at: Date): Promise<void>;
+  destroy(kind: string, id: string): Promise<void>;
+  /** Ends everything issued under one grant (codes, tokens), whatever its kind. */
+  revokeByGrantId(grantId: string): Promise<void>;
+  deleteExpired(before: Date): Promise<number>;
+}
+
+export interface SigningKeyRepository {
+  /** Current and retired keys, newest first. */
+  list(): Promise<SigningKeyRecord[]>;
+  create(key: Omit<SigningKeyRecord, 'createdAt' | 'retiredAt'>): Promise<SigningKeyRecord>;
+  retire(ids: string[], at: Date): Promise<void>;
+  /** Drops keys retired before `before` (their tokens have expired). */
+  deleteRetiredBefore(before: Date): Promise<number>;
+}
+
 export interface Repositories {
   readonly organizations: OrganizationRepository;
   readonly apiKeys: ApiKeyRepository;
   readonly auditLogs: AuditLogRepository;
   readonly applications: ApplicationRepository;
+  readonly oidcPayloads: OidcPayloadRepository;
+  readonly signingKeys: SigningKeyRepository;
 }
 
 export interface Store extends Repositories {

@@ -42,6 +42,9 @@ describe('gatehouse CLI on Postgres', await requires('postgres'), () => {
     const key = await gatehouseRun(['admin-key', 'create', '--name', 'ci'], env);
     assert.equal(key.code, 0, key.stderr);
     assert.match(key.stdout, /^gha_[0-9A-Za-z]{43}\n$/);
+    const rotated = await gatehouseRun(['signing-keys', 'rotate'], env);
+    assert.equal(rotated.code, 0, rotated.stderr);
+    assert.match(rotated.stdout, /^sig_[0-9A-Z]{26}\nsig_[0-9A-Z]{26}\n$/);
     const missingName = await gatehouseRun(['admin-key', 'create'], env);
     assert.equal(missingName.code, 2);
     assert.match(missingName.stderr, /--name/);

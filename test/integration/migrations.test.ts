@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,14 +9,15 @@ import { after, describe, test } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import pg from 'pg';
-import { MIGRATIONS_DIR } from '../../src/paths.js';
+import { MIGRATIONS_DIR, SCHEMA_PATH } from '../../src/paths.js';
 import { applyMigrations, diffMigrationsToSchema } from '../../src/store/migrations/migrate.js';
 import { createTestDatabase, releaseTestResources, requires } from '../support/services.js';
 
 // Run alone (not through test/index.ts), this file drops its own databases.
 if (process.argv[1] === fileURLToPath(import.meta.url)) after(releaseTestResources);
 
-const TABLES = ['api_keys', 'application_secrets', 'applications', 'audit_logs', 'organization_domains', 'organizations'];
+// Every table schema.prisma maps a model to.
+const TABLES = [...readFileSync(SCHEMA_PATH, 'utf8').matchAll(/@@map\("([a-z_]+)"\)/g)].map((m) => m[1]!).sort();
 
 async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
