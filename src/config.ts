@@ -26,6 +26,8 @@ export interface Config {
     readonly previousEncryptionKeys: readonly Buffer[];
     readonly allowInsecureOutbound: boolean;
   };
+  /** The mock connector is a test IdP that signs anyone in: off unless asked for. */
+  readonly sso: { readonly enableMockConnector: boolean };
   readonly jobs: { readonly auditLogRetentionDays: number };
   readonly log: { readonly level: (typeof LOG_LEVELS)[number] };
 }
@@ -80,6 +82,7 @@ const envSchema = z.object({
     .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .pipe(z.array(base64Key)),
   GATEHOUSE_ALLOW_INSECURE_OUTBOUND: flag,
+  GATEHOUSE_ENABLE_MOCK_CONNECTOR: flag,
   AUDIT_LOG_RETENTION_DAYS: int(0, 36_500, 365),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });
@@ -112,6 +115,7 @@ export function loadConfig(env: Env = process.env): Config {
       previousEncryptionKeys: e.GATEHOUSE_PREVIOUS_ENCRYPTION_KEYS,
       allowInsecureOutbound: e.GATEHOUSE_ALLOW_INSECURE_OUTBOUND,
     },
+    sso: { enableMockConnector: e.GATEHOUSE_ENABLE_MOCK_CONNECTOR },
     jobs: { auditLogRetentionDays: e.AUDIT_LOG_RETENTION_DAYS },
     log: { level: e.LOG_LEVEL },
   });

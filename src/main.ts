@@ -7,6 +7,8 @@ import { openDatabase } from './cli/database.js';
 import { rotateKeys } from './cli/signing-keys.js';
 import { startGateway, type GatewayOptions, type RunningGateway } from './cli/gateway.js';
 import { USAGE } from './cli/usage.js';
+import { connectorTypes } from '../connectors/index.js';
+import type { ConnectorRegistry } from './sso/connector.js';
 import { loadConfig, type Config } from './config.js';
 import { ConfigInvalid, GatewayError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
@@ -46,7 +48,7 @@ async function run(argv: string[]): Promise<number> {
   if (values.version) return void process.stdout.write(`${version()}\n`), 0;
   const config = loadConfig(process.env);
   const logger = createLogger(config.log.level);
-  if (command in GATEWAYS) return serveUntilSignalled(config, logger, GATEWAYS[command]!);
+  if (command in GATEWAYS) return serveUntilSignalled(config, logger, GATEWAYS[command]!, enabledConnectors(config));
   if (command === 'migrate') return migrate(config, logger);
   if (command === 'admin-key' && sub === 'create') {
     process.stdout.write(`${await createAdminKey(config, logger, values)}\n`);
@@ -70,8 +72,8 @@ async function migrate(config: Config, logger: Logger): Promise<number> {
   }
 }
 
-async function serveUntilSignalled(config: Config, logger: Logger, options: GatewayOptions): Promise<number> {
-  const gateway: RunningGateway = await startGateway(config, logger, options);
+async function serveUntilSignalled(config: Config, logger: Logger, options: GatewayOptions, registry: ConnectorRegistry): Promise<number> {
+  const gateway: RunningGateway = await startGateway(config, logger, options, registry);
   return new Promise((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
       logger.info({ signal }, 'shutting down (send the signal again to exit at once)');
@@ -81,6 +83,12 @@ async function serveUntilSignalled(config: Config, logger: Logger, options: Gate
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
   });
+}
+
+/** The registry, less the mock connector unless it was asked for. */
+function enabledConnectors(config: Config): ConnectorRegistry {
+  const { mock, ...production } = connectorTypes;
+  return config.sso.enableMockConnector ? { ...production, mock } : production;
 }
 
 function version(): string {

@@ -28,18 +28,18 @@ export async function audited<T>(
   try {
     return await store.transaction(async (tx) => {
       const result = await change(tx);
-      await tx.auditLogs.append(entry(ctx, what, 'success', result));
+      await tx.auditLogs.append(auditEntry(ctx, what, 'success', result));
       return result.value;
     });
   } catch (error) {
     if (error instanceof GatewayError) {
-      await store.auditLogs.append(entry(ctx, what, 'failure', { metadata: { error_code: error.code } }));
+      await store.auditLogs.append(auditEntry(ctx, what, 'failure', { metadata: { error_code: error.code } }));
     }
     throw error;
   }
 }
 
-function entry(ctx: AdminContext, what: AuditedAction, outcome: 'success' | 'failure', result: Partial<AuditedResult<unknown>>) {
+export function auditEntry(ctx: AdminContext, what: AuditedAction, outcome: 'success' | 'failure', result: Partial<AuditedResult<unknown>>) {
   return {
     actorType: ctx.actor.type,
     actorId: ctx.actor.id,

@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import { requireMigrated } from '../store/migrations/pending.js';
 import { createPrismaStore } from '../store/prisma-store.js';
 import { openDatabase } from './database.js';
-import { adminServices } from './services.js';
+import { apiKeyService } from '../admin/api-keys.js';
 
 export interface AdminKeyOptions {
   name?: string | undefined;
@@ -23,7 +23,7 @@ export async function createAdminKey(config: Config, logger: Logger, options: Ad
     await requireMigrated(database.url);
     const scopes = options.scopes?.split(',').map((s) => s.trim()).filter(Boolean);
     const input = { name: options.name, organization_id: options.organization ?? null, ...(scopes ? { scopes } : {}) };
-    const { record, secret } = await adminServices(store).apiKeys.create(cliContext(), input);
+    const { record, secret } = await apiKeyService(store).create(cliContext(), input);
     logger.info({ id: record.id, prefix: record.prefix, scopes: record.scopes, organization_id: record.organizationId }, 'admin API key created');
     return secret;
   } finally {

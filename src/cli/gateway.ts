@@ -12,6 +12,8 @@ import { redactUrl, type Logger } from '../logger.js';
 import { applyMigrations } from '../store/migrations/migrate.js';
 import { requireMigrated } from '../store/migrations/pending.js';
 import { createPrismaStore } from '../store/prisma-store.js';
+import { createSecretBox } from '../store/encryption.js';
+import type { ConnectorRegistry } from '../sso/connector.js';
 import { createOpenIdProvider } from '../sso/provider/index.js';
 import { bootstrapAdminKey } from './bootstrap.js';
 import { openDatabase } from './database.js';
@@ -31,7 +33,12 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-export async function startGateway(initial: Config, logger: Logger, options: GatewayOptions): Promise<RunningGateway> {
+export async function startGateway(
+  initial: Config,
+  logger: Logger,
+  options: GatewayOptions,
+  registry: ConnectorRegistry,
+): Promise<RunningGateway> {
   const stack: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const close of stack.splice(0).reverse()) await close().catch((err: unknown) => logger.warn({ err }, 'error while stopping'));
@@ -45,7 +52,9 @@ export async function startGateway(initial: Config, logger: Logger, options: Gat
 
     const store = createPrismaStore({ databaseUrl: database.url, maxConnections: database.embedded ? 1 : 10 });
     stack.push(() => store.close());
-    const services = adminServices(store);
+    const encryptionKey = requireKey(config);
+    const secretBox = createSecretBox(encryptionKey, config.security.previousEncryptionKeys);
+    const services = adminServices(store, { registry, secretBox });
     const readiness: ReadinessCheck[] = [{ name: 'database', check: () => store.ping() }];
     if (config.redis.url !== undefined) {
       const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
@@ -66,7 +75,7 @@ export async function startGateway(initial: Config, logger: Logger, options: Gat
         issuer: config.http.publicUrl,
         store,
         applications: services.applications,
-        encryptionKey: config.security.encryptionKey!,
+        encryptionKey,
         previousEncryptionKeys: config.security.previousEncryptionKeys,
         trustProxy: config.http.trustProxy,
         logger,
@@ -94,4 +103,9 @@ function jobRunner(config: Config, logger: Logger, store: ReturnType<typeof crea
 /** Accounts come from completed SSO logins; until the login broker lands none exist. */
 async function noAccountsYet(): Promise<undefined> {
   return undefined;
+}
+
+function requireKey(config: Config): Buffer {
+  if (!config.security.encryptionKey) throw new TypeError('openDatabase provides the encryption key');
+  return config.security.encryptionKey;
 }

@@ -1,16 +1,27 @@
-// The admin services, wired to one store and one clock.
+// The admin services, wired to one store, one secret box, the enabled connector types and a clock.
 import { apiKeyService } from '../admin/api-keys.js';
 import { applicationService } from '../admin/applications.js';
 import { auditLogService } from '../admin/audit-logs.js';
+import { connectionService } from '../admin/connections.js';
 import { organizationService } from '../admin/organizations.js';
 import type { AdminServices } from '../http/routes/admin/index.js';
+import type { ConnectorRegistry } from '../sso/connector.js';
+import type { SecretBox } from '../store/encryption.js';
 import type { Store } from '../store/store.js';
 
-export function adminServices(store: Store, clock: () => Date = () => new Date()): AdminServices {
+export interface ServiceDeps {
+  registry: ConnectorRegistry;
+  secretBox: SecretBox;
+  clock?: () => Date;
+}
+
+export function adminServices(store: Store, deps: ServiceDeps): AdminServices {
+  const clock = deps.clock ?? (() => new Date());
   return {
     organizations: organizationService(store),
     apiKeys: apiKeyService(store, clock),
     auditLogs: auditLogService(store),
     applications: applicationService(store, clock),
+    connections: connectionService(store, deps.registry, deps.secretBox),
   };
 }

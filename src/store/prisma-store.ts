@@ -4,6 +4,7 @@ import { PrismaClient } from './generated/client.js';
 import type { Db } from './repositories/db.js';
 import { apiKeyRepository } from './repositories/api-keys.js';
 import { applicationRepository } from './repositories/applications.js';
+import { connectionRepository } from './repositories/connections.js';
 import { auditLogRepository } from './repositories/audit-logs.js';
 import { oidcPayloadRepository } from './repositories/oidc-payloads.js';
 import { organizationRepository } from './repositories/organizations.js';
@@ -26,6 +27,7 @@ function repositories(db: Db): Repositories {
     applications: applicationRepository(db),
     oidcPayloads: oidcPayloadRepository(db),
     signingKeys: signingKeyRepository(db),
+    connections: connectionRepository(db),
   };
 }
 

@@ -91,3 +91,20 @@ export interface SigningKeyRecord {
   createdAt: Date;
   retiredAt: Date | null;
 }
+
+export type ConnectionStatus = 'draft' | 'active' | 'inactive';
+
+export interface ConnectionRecord {
+  id: string;
+  organizationId: string;
+  type: string;
+  name: string;
+  preset: string | null;
+  status: ConnectionStatus;
+  /** As stored: the connector type's secret fields are sealed strings. */
+  config: Record<string, unknown>;
+  /** Target claim -> source attribute name. */
+  attributeMapping: Record<string, string>;
+  createdAt: Date;
+  updatedAt: Date;
+}

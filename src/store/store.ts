@@ -2,6 +2,7 @@
 import type {
   ApiKeyRecord,
   Application,
+  ConnectionRecord,
   AuditLogEntry,
   Organization,
   Page,
@@ -115,6 +116,19 @@ export interface SigningKeyRepository {
   deleteRetiredBefore(before: Date): Promise<number>;
 }
 
+export type ConnectionInput = Omit<ConnectionRecord, 'id' | 'createdAt' | 'updatedAt'>;
+
+export interface ConnectionRepository {
+  create(input: ConnectionInput): Promise<ConnectionRecord>;
+  /** Throws NotFound. */
+  get(id: string): Promise<ConnectionRecord>;
+  list(page: PageRequest & { organizationId: string }): Promise<Page<ConnectionRecord>>;
+  /** Throws NotFound. */
+  update(id: string, patch: Partial<Omit<ConnectionInput, 'organizationId' | 'type'>>): Promise<ConnectionRecord>;
+  /** Throws NotFound. */
+  delete(id: string): Promise<void>;
+}
+
 export interface Repositories {
   readonly organizations: OrganizationRepository;
   readonly apiKeys: ApiKeyRepository;
@@ -122,6 +136,7 @@ export interface Repositories {
   readonly applications: ApplicationRepository;
   readonly oidcPayloads: OidcPayloadRepository;
   readonly signingKeys: SigningKeyRepository;
+  readonly connections: ConnectionRepository;
 }
 
 export interface Store extends Repositories {

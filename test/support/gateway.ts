@@ -9,6 +9,8 @@ import { createApp } from '../../src/http/app.js';
 import type { AdminServices } from '../../src/http/routes/admin/index.js';
 import { createLogger } from '../../src/logger.js';
 import { createPrismaStore } from '../../src/store/prisma-store.js';
+import { createSecretBox } from '../../src/store/encryption.js';
+import { connectorTypes } from '../../connectors/index.js';
 import type { Store } from '../../src/store/store.js';
 import { createMigratedDatabase } from './services.js';
 
@@ -40,7 +42,8 @@ export async function startTestGateway(label: string): Promise<TestGateway> {
   const databaseUrl = await createMigratedDatabase(label);
   const config = testConfig(databaseUrl);
   const store = createPrismaStore({ databaseUrl, maxConnections: 5 });
-  const services = adminServices(store);
+  const secretBox = createSecretBox(config.security.encryptionKey!);
+  const services = adminServices(store, { registry: connectorTypes, secretBox });
   const app = createApp({
     config,
     logger: createLogger('silent'),

@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import type { ApiKeyService } from '../../../admin/api-keys.js';
 import type { ApplicationService } from '../../../admin/applications.js';
+import type { ConnectionService } from '../../../admin/connections.js';
 import type { AuditLogService } from '../../../admin/audit-logs.js';
 import { parseListParams } from '../../../admin/list-params.js';
 import type { OrganizationService } from '../../../admin/organizations.js';
@@ -9,6 +10,7 @@ import { InvalidRequest } from '../../../errors.js';
 import { adminAuth, adminContext } from '../../middleware/admin-auth.js';
 import { jsonBody } from '../../middleware/json-body.js';
 import { mountApplications } from './applications.js';
+import { mountConnections } from './connections.js';
 import { presentApiKey, presentAuditLog, presentOrganization, presentPage } from './present.js';
 
 export interface AdminServices {
@@ -16,6 +18,7 @@ export interface AdminServices {
   apiKeys: ApiKeyService;
   auditLogs: AuditLogService;
   applications: ApplicationService;
+  connections: ConnectionService;
 }
 
 export function adminRoutes(services: AdminServices, bodyLimitBytes: number): Router {
@@ -24,6 +27,7 @@ export function adminRoutes(services: AdminServices, bodyLimitBytes: number): Ro
   mountOrganizations(router, services.organizations);
   mountApiKeys(router, services.apiKeys);
   mountApplications(router, services.applications);
+  mountConnections(router, services.connections);
   router.get('/audit-logs', async (req, res) => {
     const organizationId = optionalString(req.query.organization_id, 'organization_id');
     const page = await services.auditLogs.list(adminContext(res), { ...parseListParams(req.query), organizationId });

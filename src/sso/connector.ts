@@ -1,0 +1,132 @@
+// The contract between the login core and a connector kind (SAML, upstream OIDC, mock). A connector
+// only speaks its protocol: it keeps no state, never touches the database or express, and imports
+// nothing but this file, src/errors.ts, its own folder, zod and node built-ins. Whatever must
+// survive the trip to the IdP goes back to the core as an opaque stash, so any API node can finish
+// a login another one started.
+import type { z } from 'zod';
+
+export type Protocol = 'saml' | 'oidc';
+
+export type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
+
+/**
+ * Opaque to the core: stored in the LoginAttempt row and handed back unchanged to the callback
+ * (request ID, PKCE verifier, nonce...). JSON-only so it survives a round trip through JSONB.
+ */
+export type Stash = { readonly [key: string]: Json };
+
+/** How the browser is sent to the IdP: a plain redirect, or an auto-submitted form (SAML POST binding). */
+export type LoginRedirect =
+  | { readonly kind: 'redirect'; readonly url: string }
+  | { readonly kind: 'post'; readonly url: string; readonly fields: Readonly<Record<string, string>> };
+
+export interface LoginRequestInput {
+  /** The LoginAttempt id, sent as RelayState / state so the callback finds its attempt. */
+  readonly state: string;
+  /** Where the IdP must send the browser back (ACS or OIDC redirect_uri). */
+  readonly callbackUrl: string;
+  /** Passed through to IdPs that can prefill the user (login_hint, Subject NameID). */
+  readonly loginHint?: string | undefined;
+}
+
+export interface LoginRequest {
+  readonly redirect: LoginRedirect;
+  readonly stash: Stash;
+}
+
+interface CallbackInputBase {
+  /** The exact URL the IdP was told to return to: audience / redirect_uri checks compare against it. */
+  readonly callbackUrl: string;
+  /** Injected so a test, or a recorded IdP response, can be checked at its own instant. */
+  readonly now: Date;
+}
+
+export interface OidcCallbackInput extends CallbackInputBase {
+  /** The stash returned by createLoginRequest for this attempt. */
+  readonly stash: Stash;
+  /** Query (or form_post body) parameters of the callback request. */
+  readonly params: Readonly<Record<string, string>>;
+}
+
+export interface SamlResponseInput extends CallbackInputBase {
+  /** Undefined for an IdP-initiated (unsolicited) response: there was no request to answer. */
+  readonly stash: Stash | undefined;
+  /** The ACS form body: SAMLResponse, RelayState. */
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/**
+ * What the IdP asserted, before Gatehouse gives it an identity of its own. Optional fields are the
+ * ones IdPs routinely omit; attribute mapping in the core may refine them from rawAttributes.
+ */
+export interface UpstreamIdentity {
+  /** SAML NameID or OIDC `sub`: the IdP's stable subject. */
+  readonly idpId: string;
+  readonly email?: string | undefined;
+  /** False unless the IdP vouches for it: linking by email must not trust an unverified address. */
+  readonly emailVerified: boolean;
+  readonly firstName?: string | undefined;
+  readonly lastName?: string | undefined;
+  readonly name?: string | undefined;
+  readonly groups: readonly string[];
+  readonly roles: readonly string[];
+  /** How the user authenticated (OIDC `amr`); empty when the IdP does not say. */
+  readonly amr: readonly string[];
+  /** SAML AuthnContextClassRef or OIDC `acr`. */
+  readonly authnContext?: string | undefined;
+  /** Everything the IdP sent, for per-connection mapping and debugging. */
+  readonly rawAttributes: Readonly<Record<string, unknown>>;
+}
+
+/** The normalized identity a login produces: the upstream identity plus what Gatehouse assigns. */
+export interface Profile extends UpstreamIdentity {
+  /** Stable per connection + idpId, so a re-login yields the same profile. */
+  readonly id: string;
+  readonly organizationId: string;
+  readonly connectionId: string;
+  readonly connectionType: string;
+  /** Set when the login is linked to a SCIM-provisioned user. */
+  readonly directoryUserId?: string | undefined;
+  readonly customAttributes: Readonly<Record<string, unknown>>;
+}
+
+export interface SamlConnector {
+  readonly protocol: 'saml';
+  createLoginRequest(input: LoginRequestInput): Promise<LoginRequest>;
+  /** Throws UpstreamRejected (detail = the failed check) for anything it cannot vouch for. */
+  handleResponse(input: SamlResponseInput): Promise<UpstreamIdentity>;
+}
+
+export interface OidcConnector {
+  readonly protocol: 'oidc';
+  createLoginRequest(input: LoginRequestInput): Promise<LoginRequest>;
+  /** Throws UpstreamRejected (detail = the failed check) for anything it cannot vouch for. */
+  handleCallback(input: OidcCallbackInput): Promise<UpstreamIdentity>;
+}
+
+export type Connector = SamlConnector | OidcConnector;
+
+export interface ConnectorDeps {
+  /** Protocol checks read this, never Date.now(), so tests can pin time. */
+  readonly clock: () => Date;
+  /** Gatehouse's external base URL, without a trailing slash. */
+  readonly publicUrl: string;
+  /** Outbound HTTP already wrapped by the core's private-address guard. */
+  readonly fetch?: typeof fetch;
+  readonly allowInsecureOutbound: boolean;
+}
+
+export interface ConnectorType<Config, C extends Connector = Connector> {
+  /** Stored on the connection row; the registry key. */
+  readonly type: string;
+  readonly protocol: C['protocol'];
+  /** Connection config is hostile input: the core parses it with this before anything else. */
+  readonly configSchema: z.ZodType<Config>;
+  /** Config fields the store must encrypt at rest and the admin API must never echo. */
+  readonly secretFields: readonly string[];
+  /** Cheap and pure: called per request with an already-parsed config. */
+  open(config: Config, deps: ConnectorDeps): C;
+}
+
+/** `any`: each entry has its own Config type, checked where that entry is defined. */
+export type ConnectorRegistry = Readonly<Record<string, ConnectorType<any>>>;
