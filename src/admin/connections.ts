@@ -8,7 +8,7 @@ import type { SecretBox } from '../store/encryption.js';
 import type { ConnectionRecord, ConnectionStatus, Page } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { auditEntry, audited } from './audit.js';
-import { maskSecrets, mergeConfig, openSecrets, sealSecrets } from './connection-secrets.js';
+import { maskSecrets, mergeConfig, openSecrets, sealSecrets } from '../store/connection-secrets.js';
 import type { AdminContext } from './context.js';
 import type { ListParams } from './list-params.js';
 import { requireScope } from './scopes.js';

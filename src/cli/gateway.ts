@@ -14,10 +14,11 @@ import { requireMigrated } from '../store/migrations/pending.js';
 import { createPrismaStore } from '../store/prisma-store.js';
 import { createSecretBox } from '../store/encryption.js';
 import type { ConnectorRegistry } from '../sso/connector.js';
-import { createOpenIdProvider } from '../sso/provider/index.js';
 import { bootstrapAdminKey } from './bootstrap.js';
 import { openDatabase } from './database.js';
 import { adminServices } from './services.js';
+import { buildSso } from './sso.js';
+import type { MockIdpPages } from '../http/routes/mock-idp.js';
 
 export interface GatewayOptions {
   http: boolean;
@@ -38,6 +39,7 @@ export async function startGateway(
   logger: Logger,
   options: GatewayOptions,
   registry: ConnectorRegistry,
+  mockIdp?: MockIdpPages<any>,
 ): Promise<RunningGateway> {
   const stack: Array<() => Promise<void>> = [];
   const stop = async () => {
@@ -71,17 +73,8 @@ export async function startGateway(
     }
     let port: number | undefined;
     if (options.http) {
-      const oidc = await createOpenIdProvider({
-        issuer: config.http.publicUrl,
-        store,
-        applications: services.applications,
-        encryptionKey,
-        previousEncryptionKeys: config.security.previousEncryptionKeys,
-        trustProxy: config.http.trustProxy,
-        logger,
-        findAccount: noAccountsYet,
-      });
-      const app = createApp({ config, logger, services, readiness, openIdProvider: oidc.handler });
+      const sso = await buildSso({ config, logger, store, applications: services.applications, registry, secretBox, encryptionKey, mockIdp });
+      const app = createApp({ config, logger, services, readiness, openIdProvider: sso.oidc.handler, routers: sso.routers });
       const server = await listen(app, config.http.host, config.http.port, config.http.shutdownTimeoutMs);
       stack.push(() => server.close());
       port = server.port;
@@ -98,11 +91,6 @@ export async function startGateway(
 function jobRunner(config: Config, logger: Logger, store: ReturnType<typeof createPrismaStore>): JobRunner {
   const tasks = periodicTasks({ store, logger, clock: () => new Date(), auditLogRetentionDays: config.jobs.auditLogRetentionDays });
   return config.redis.url === undefined ? inProcessRunner(tasks, logger) : bullmqRunner(tasks, logger, { redisUrl: config.redis.url });
-}
-
-/** Accounts come from completed SSO logins; until the login broker lands none exist. */
-async function noAccountsYet(): Promise<undefined> {
-  return undefined;
 }
 
 function requireKey(config: Config): Buffer {

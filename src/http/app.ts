@@ -1,5 +1,5 @@
 // Express assembly: the order of middleware is the security posture, so it lives in one place.
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -16,6 +16,8 @@ export interface AppDeps {
   readiness: ReadinessCheck[];
   /** The product-facing OpenID Provider's express handler (it passes other paths on). */
   openIdProvider?: RequestHandler;
+  /** Browser-facing routers (sign-in pages, callbacks), mounted before the admin API. */
+  routers?: Router[];
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -40,6 +42,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(healthRoutes(deps.readiness, metrics.registry));
   if (deps.openIdProvider) app.use(deps.openIdProvider);
+  for (const router of deps.routers ?? []) app.use(router);
   app.use('/api/v1', rememberMountPath, adminRoutes(deps.services, deps.config.http.bodyLimitBytes));
 
   app.use(notFoundHandler);

@@ -6,6 +6,7 @@ import { apiKeyRepository } from './repositories/api-keys.js';
 import { applicationRepository } from './repositories/applications.js';
 import { connectionRepository } from './repositories/connections.js';
 import { auditLogRepository } from './repositories/audit-logs.js';
+import { loginAttemptRepository, profileRepository } from './repositories/login.js';
 import { oidcPayloadRepository } from './repositories/oidc-payloads.js';
 import { organizationRepository } from './repositories/organizations.js';
 import { signingKeyRepository } from './repositories/signing-keys.js';
@@ -28,6 +29,8 @@ function repositories(db: Db): Repositories {
     oidcPayloads: oidcPayloadRepository(db),
     signingKeys: signingKeyRepository(db),
     connections: connectionRepository(db),
+    loginAttempts: loginAttemptRepository(db),
+    profiles: profileRepository(db),
   };
 }
 

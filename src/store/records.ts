@@ -24,7 +24,7 @@ export interface ApiKeyRecord {
   revokedAt: Date | null;
 }
 
-export type AuditActorType = 'api_key' | 'cli' | 'system';
+export type AuditActorType = 'api_key' | 'cli' | 'system' | 'user';
 export type AuditOutcome = 'success' | 'failure';
 
 export interface AuditLogEntry {
@@ -107,4 +107,33 @@ export interface ConnectionRecord {
   attributeMapping: Record<string, string>;
   createdAt: Date;
   updatedAt: Date;
+}
+
+export interface LoginAttemptRecord {
+  id: string;
+  organizationId: string;
+  connectionId: string;
+  interactionUid: string;
+  stash: Record<string, unknown>;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export interface ProfileRecord {
+  id: string;
+  organizationId: string;
+  connectionId: string;
+  connectionType: string;
+  idpId: string;
+  email: string | null;
+  emailVerified: boolean;
+  firstName: string | null;
+  lastName: string | null;
+  name: string | null;
+  groups: string[];
+  roles: string[];
+  customAttributes: Record<string, unknown>;
+  rawAttributes: Record<string, unknown>;
+  firstLoginAt: Date;
+  lastLoginAt: Date;
 }

@@ -3,6 +3,8 @@ import type {
   ApiKeyRecord,
   Application,
   ConnectionRecord,
+  LoginAttemptRecord,
+  ProfileRecord,
   AuditLogEntry,
   Organization,
   Page,
@@ -27,6 +29,7 @@ export interface OrganizationRepository {
   update(id: string, patch: Partial<OrganizationInput>): Promise<Organization>;
   /** Throws NotFound. */
   delete(id: string): Promise<void>;
+  findByDomain(domain: string): Promise<Organization | undefined>;
 }
 
 export interface ApiKeyInput {
@@ -127,6 +130,24 @@ export interface ConnectionRepository {
   update(id: string, patch: Partial<Omit<ConnectionInput, 'organizationId' | 'type'>>): Promise<ConnectionRecord>;
   /** Throws NotFound. */
   delete(id: string): Promise<void>;
+  listActive(organizationId: string): Promise<ConnectionRecord[]>;
+}
+
+export interface LoginAttemptRepository {
+  create(attempt: Omit<LoginAttemptRecord, 'createdAt'>): Promise<LoginAttemptRecord>;
+  /** Reads without consuming (e.g. to find which connection a callback belongs to). */
+  peek(id: string): Promise<LoginAttemptRecord | undefined>;
+  /** Get-and-delete: of two concurrent consumers, only one receives the attempt. */
+  consume(id: string): Promise<LoginAttemptRecord | undefined>;
+  deleteExpired(before: Date): Promise<number>;
+}
+
+export type ProfileInput = Omit<ProfileRecord, 'id' | 'firstLoginAt' | 'lastLoginAt'>;
+
+export interface ProfileRepository {
+  /** Creates the profile of (connection, IdP subject) or refreshes it; its id never changes. */
+  recordLogin(input: ProfileInput, at: Date): Promise<ProfileRecord>;
+  find(id: string): Promise<ProfileRecord | undefined>;
 }
 
 export interface Repositories {
@@ -137,6 +158,8 @@ export interface Repositories {
   readonly oidcPayloads: OidcPayloadRepository;
   readonly signingKeys: SigningKeyRepository;
   readonly connections: ConnectionRepository;
+  readonly loginAttempts: LoginAttemptRepository;
+  readonly profiles: ProfileRepository;
 }
 
 export interface Store extends Repositories {

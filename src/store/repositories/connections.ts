@@ -50,5 +50,7 @@ export function connectionRepository(db: Db): ConnectionRepository {
       guard('connection', async () => {
         await db.connection.delete({ where: { id } });
       }),
+    listActive: async (organizationId) =>
+      (await db.connection.findMany({ where: { organizationId, status: 'active' }, orderBy: { id: 'asc' }, take: 50 })).map(toConnection),
   };
 }

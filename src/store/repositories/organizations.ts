@@ -69,6 +69,11 @@ export function organizationRepository(db: Db): OrganizationRepository {
         return toOrganization(row);
       }),
 
+    findByDomain: async (domain) => {
+      const row = await db.organizationDomain.findUnique({ where: { domain }, select: { organization: { include: withDomains } } });
+      return row ? toOrganization(row.organization) : undefined;
+    },
+
     delete: (id) =>
       guard('organization', async () => {
         await db.organization.delete({ where: { id } });

@@ -1,7 +1,7 @@
 // A connection's secret config fields (private keys, client secrets) are sealed before they are
 // stored and never echoed: the admin API shows a mask, and a PATCH that sends the mask back keeps
 // the stored value. The seal is bound to the organization and field, so it opens nowhere else.
-import type { SecretBox } from '../store/encryption.js';
+import type { SecretBox } from './encryption.js';
 
 export const SECRET_MASK = '********';
 

@@ -1,0 +1,51 @@
+// The sign-in side, wired: the OpenID Provider, the login broker and the browser routes.
+import type { Router } from 'express';
+import type { ApplicationService } from '../admin/applications.js';
+import type { Config } from '../config.js';
+import { mockIdpRoutes, type MockIdpPages } from '../http/routes/mock-idp.js';
+import { ssoRoutes } from '../http/routes/sso.js';
+import type { Logger } from '../logger.js';
+import { loginBroker } from '../sso/broker.js';
+import type { ConnectorRegistry } from '../sso/connector.js';
+import { findProfileAccount } from '../sso/provider/accounts.js';
+import { createOpenIdProvider, type OpenIdProvider } from '../sso/provider/index.js';
+import type { SecretBox } from '../store/encryption.js';
+import type { Store } from '../store/store.js';
+
+export interface SsoWiring {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  applications: ApplicationService;
+  registry: ConnectorRegistry;
+  secretBox: SecretBox;
+  encryptionKey: Buffer;
+  mockIdp?: MockIdpPages<any> | undefined;
+  clock?: () => Date;
+}
+
+export async function buildSso(w: SsoWiring): Promise<{ oidc: OpenIdProvider; routers: Router[] }> {
+  const clock = w.clock ?? (() => new Date());
+  const oidc = await createOpenIdProvider({
+    issuer: w.config.http.publicUrl,
+    store: w.store,
+    applications: w.applications,
+    encryptionKey: w.encryptionKey,
+    previousEncryptionKeys: w.config.security.previousEncryptionKeys,
+    trustProxy: w.config.http.trustProxy,
+    logger: w.logger,
+    findAccount: findProfileAccount(w.store),
+    clock,
+  });
+  const broker = loginBroker({
+    store: w.store,
+    registry: w.registry,
+    secretBox: w.secretBox,
+    publicUrl: w.config.http.publicUrl,
+    allowInsecureOutbound: w.config.security.allowInsecureOutbound,
+    clock,
+  });
+  const routers = [ssoRoutes(oidc.provider, broker, w.store)];
+  if (w.mockIdp && w.registry[w.mockIdp.type.type]) routers.push(mockIdpRoutes(w.mockIdp, w.store, w.secretBox, clock));
+  return { oidc, routers };
+}

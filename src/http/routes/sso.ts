@@ -1,0 +1,53 @@
+// The browser's side of SP-initiated login: the interaction oidc-provider opens is routed to a
+// connection and sent to the IdP; the IdP's callback completes the interaction with a login and a
+// grant, and oidc-provider issues the code to the product.
+import { Router, type Request, type Response } from 'express';
+import type Provider from 'oidc-provider';
+import { InvalidRequest } from '../../errors.js';
+import { OIDC_CALLBACK_PATH, type LoginBroker } from '../../sso/broker.js';
+import { INTERACTION_PATH } from '../../sso/provider/configuration.js';
+import { routeLogin } from '../../sso/routing.js';
+import type { Store } from '../../store/store.js';
+import { askEmailPage, autoPostPage, chooseConnectionPage } from '../views/sso-pages.js';
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 && value.length <= 512 ? value : undefined);
+
+export function ssoRoutes(provider: Provider, broker: LoginBroker, store: Store): Router {
+  const router = Router();
+
+  router.get(`${INTERACTION_PATH}/:uid`, async (req: Request, res: Response) => {
+    const details = await provider.interactionDetails(req, res);
+    if (details.uid !== req.params.uid) throw new InvalidRequest('This sign-in session does not match; start again.', { code: 'interaction_mismatch' });
+    const params = details.params as Record<string, unknown>;
+    const client = await provider.Client.find(String(params.client_id));
+    const onlyOrganization = (client?.metadata()['urn:gatehouse:organization_id'] as string | null | undefined) ?? null;
+    const hints = {
+      connection: text(req.query.connection) ?? text(params.connection),
+      organization: text(params.organization),
+      loginHint: text(req.query.login_hint) ?? text(params.login_hint),
+      domainHint: text(params.domain_hint),
+    };
+    const route = await routeLogin(store, hints, onlyOrganization);
+    const here = `${INTERACTION_PATH}/${details.uid}`;
+    if (route.kind === 'ask_email') return void res.type('html').send(askEmailPage(here));
+    if (route.kind === 'choose') return void res.type('html').send(chooseConnectionPage(here, route.connections));
+    const redirect = await broker.start(route.connection, details.uid, hints.loginHint);
+    if (redirect.kind === 'redirect') return void res.redirect(303, redirect.url);
+    res.type('html').send(autoPostPage(redirect.url, redirect.fields));
+  });
+
+  router.get(OIDC_CALLBACK_PATH, async (req: Request, res: Response) => {
+    const params = Object.fromEntries(Object.entries(req.query).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    const { interactionUid, profile } = await broker.finish(params);
+    const interaction = await provider.Interaction.find(interactionUid);
+    if (!interaction) throw new InvalidRequest('This sign-in session expired; start again from the application.', { code: 'interaction_expired' });
+    const grant = new provider.Grant({ accountId: profile.id, clientId: String(interaction.params.client_id) });
+    grant.addOIDCScope(String(interaction.params.scope ?? 'openid'));
+    const grantId = await grant.save();
+    interaction.result = { login: { accountId: profile.id }, consent: { grantId } };
+    await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
+    res.redirect(303, interaction.returnTo);
+  });
+
+  return router;
+}

@@ -1,0 +1,156 @@
+// A product as a real openid-client RP: authorize -> routing -> mock IdP -> code -> tokens ->
+// userinfo -> refresh, with the ID token verified against /oauth/jwks.
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import * as oidc from 'openid-client';
+import { connectorTypes } from '../../connectors/index.js';
+import { completeMockLogin, renderMockLogin } from '../../connectors/mock/index.js';
+import { cliContext } from '../../src/admin/context.js';
+import { buildSso } from '../../src/cli/sso.js';
+import { loadConfig } from '../../src/config.js';
+import { createApp } from '../../src/http/app.js';
+import { createLogger } from '../../src/logger.js';
+import { createSecretBox } from '../../src/store/encryption.js';
+import { Browser, hiddenField } from '../support/browser.js';
+import { startTestGateway, testEncryptionKey, type TestGateway } from '../support/gateway.js';
+import { requires } from '../support/services.js';
+
+const REDIRECT = 'http://localhost:4000/callback';
+const mockConfig = {
+  users: [{ id: 'ada', email: 'Ada@Acme.test', first_name: 'Ada', last_name: 'Lovelace', groups: ['eng', 'admins'] }, { id: 'bob', email: 'bob@acme.test' }],
+  signing_secret: 'mock-signing-secret-for-tests-0123456789',
+};
+
+describe('SP-initiated login through the mock connector', await requires('postgres'), () => {
+  let gw: TestGateway;
+  let server: Server;
+  let issuer: string;
+  let rp: oidc.Configuration;
+  let orgId: string;
+  let connectionId: string;
+
+  before(async () => {
+    gw = await startTestGateway('sso');
+    server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const config = loadConfig({ DATABASE_URL: gw.databaseUrl, GATEHOUSE_ENCRYPTION_KEY: testEncryptionKey, PUBLIC_URL: issuer, LOG_LEVEL: 'silent' });
+    const logger = createLogger('silent');
+    const sso = await buildSso({
+      config,
+      logger,
+      store: gw.store,
+      applications: gw.services.applications,
+      registry: connectorTypes,
+      secretBox: createSecretBox(config.security.encryptionKey!),
+      encryptionKey: config.security.encryptionKey!,
+      mockIdp: { type: connectorTypes.mock, render: renderMockLogin, complete: completeMockLogin },
+    });
+    server.on('request', createApp({ config, logger, services: gw.services, readiness: [], openIdProvider: sso.oidc.handler, routers: sso.routers }));
+
+    const ctx = cliContext();
+    orgId = (await gw.services.organizations.create(ctx, { name: 'Acme', domains: ['acme.test'] })).id;
+    connectionId = (await gw.services.connections.create(ctx, orgId, { type: 'mock', name: 'Acme mock', status: 'active', config: mockConfig })).connection.id;
+    const { application, clientSecret } = await gw.services.applications.create(ctx, { name: 'Product', redirect_uris: [REDIRECT] });
+    rp = await oidc.discovery(new URL(issuer), application.clientId, clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
+  });
+  after(async () => {
+    server?.closeAllConnections();
+    await new Promise((r) => server?.close(r));
+    await gw?.close();
+  });
+
+  /** Runs the browser from the product's authorize URL to its redirect_uri; returns that URL. */
+  async function login(extra: Record<string, string>, user = 'ada') {
+    const verifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const url = oidc.buildAuthorizationUrl(rp, {
+      redirect_uri: REDIRECT,
+      scope: 'openid email profile groups offline_access',
+      prompt: 'consent',
+      state,
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      ...extra,
+    });
+    const browser = new Browser();
+    const idp = await browser.follow(url.href, (u) => u.pathname === '/mock-idp/login');
+    assert.equal(idp.url.pathname, '/mock-idp/login', 'routed to the mock IdP');
+    const page = await (await browser.get(idp.url.href)).text();
+    assert.match(page, /Ada@Acme\.test/);
+    const submitted = await browser.post(`${issuer}/mock-idp/login`, { request: hiddenField(page, 'request'), user });
+    const back = await browser.follow(new URL(submitted.headers.get('location')!, issuer).href, (u) => u.href.startsWith(REDIRECT));
+    assert.ok(back.url.href.startsWith(REDIRECT), `ended at ${back.url.href}`);
+    return { callback: back.url, verifier, state, browser };
+  }
+
+  test('organization routing: code -> tokens -> verified ID token -> userinfo -> refresh', async () => {
+    const { callback, verifier, state } = await login({ organization: orgId });
+    const tokens = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier, expectedState: state });
+    const { payload } = await jwtVerify(tokens.id_token!, createRemoteJWKSet(new URL(`${issuer}/oauth/jwks`)), { issuer, audience: rp.clientMetadata().client_id });
+    assert.match(String(payload.sub), /^prof_[0-9A-Z]{26}$/);
+    const info = await oidc.fetchUserInfo(rp, tokens.access_token, String(payload.sub));
+    assert.equal(info.email, 'ada@acme.test');
+    assert.equal(info.given_name, 'Ada');
+    assert.equal(info.family_name, 'Lovelace');
+    assert.equal(info.org_id, orgId);
+    assert.equal(info.connection_id, connectionId);
+    assert.equal(info.connection_type, 'mock');
+    assert.equal(info.idp_id, 'ada');
+    assert.deepEqual(info.groups, ['eng', 'admins']);
+    assert.ok(tokens.refresh_token, 'offline_access gives a refresh token');
+    const refreshed = await oidc.refreshTokenGrant(rp, tokens.refresh_token!);
+    assert.ok(refreshed.access_token);
+    assert.notEqual(refreshed.refresh_token, tokens.refresh_token, 'refresh tokens rotate');
+    const log = (await gw.store.auditLogs.list({ limit: 100, organizationId: orgId })).data;
+    assert.ok(log.some((e) => e.action === 'login.succeeded' && e.actorId === payload.sub));
+  });
+
+  test('login_hint routes by email domain, connection by id; the profile id is stable', async () => {
+    const first = await login({ login_hint: 'someone@acme.test' });
+    const t1 = await oidc.authorizationCodeGrant(rp, first.callback, { pkceCodeVerifier: first.verifier, expectedState: first.state });
+    const second = await login({ connection: connectionId });
+    const t2 = await oidc.authorizationCodeGrant(rp, second.callback, { pkceCodeVerifier: second.verifier, expectedState: second.state });
+    assert.equal(t1.claims()!.sub, t2.claims()!.sub);
+  });
+
+  test('a replayed callback is refused with a page, and audited', async () => {
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = oidc.buildAuthorizationUrl(rp, {
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      state: 's',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      organization: orgId,
+    });
+    const browser = new Browser();
+    const idp = await browser.follow(url.href, (u) => u.pathname === '/mock-idp/login');
+    const page = await (await browser.get(idp.url.href)).text();
+    const submitted = await browser.post(`${issuer}/mock-idp/login`, { request: hiddenField(page, 'request'), user: 'bob' });
+    const callback = new URL(submitted.headers.get('location')!, issuer).href;
+    assert.equal((await browser.get(callback)).status, 303);
+    const replay = await browser.get(callback);
+    assert.equal(replay.status, 401);
+    assert.match(await replay.text(), /already used or is unknown/);
+  });
+
+  test('unknown targets get a clear page, never a 500', async () => {
+    const browser = new Browser();
+    const base = { redirect_uri: REDIRECT, scope: 'openid', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' };
+    for (const [extra, message] of [
+      [{ connection: 'conn_01ARZ3NDEKTSV4RRFFQ69G5FAV' }, /connection does not exist/],
+      [{ login_hint: 'x@nowhere.test' }, /No organization signs in with that email domain/],
+    ] as const) {
+      const end = await browser.follow(oidc.buildAuthorizationUrl(rp, { ...base, ...extra }).href);
+      assert.equal(end.response.status, 404);
+      assert.match(await end.response.text(), message);
+    }
+    const ask = await browser.follow(oidc.buildAuthorizationUrl(rp, base).href);
+    assert.equal(ask.response.status, 200);
+    assert.match(await ask.response.text(), /Work email/);
+  });
+});
