@@ -4,6 +4,7 @@ import type { ApplicationService } from '../admin/applications.js';
 import type { Config } from '../config.js';
 import { mockIdpRoutes, type MockIdpPages } from '../http/routes/mock-idp.js';
 import { ssoRoutes } from '../http/routes/sso.js';
+import { providerViews } from '../http/views/provider-pages.js';
 import type { Logger } from '../logger.js';
 import { loginBroker } from '../sso/broker.js';
 import type { ConnectorRegistry } from '../sso/connector.js';
@@ -35,6 +36,7 @@ export async function buildSso(w: SsoWiring): Promise<{ oidc: OpenIdProvider; ro
     trustProxy: w.config.http.trustProxy,
     logger: w.logger,
     findAccount: findProfileAccount(w.store),
+    views: providerViews,
     clock,
   });
   const broker = loginBroker({

@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import * as oidc from 'openid-client';
 import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/logger.js';
+import { providerViews } from '../../src/http/views/provider-pages.js';
 import { createSecretBox } from '../../src/store/encryption.js';
 import { createOpenIdProvider } from '../../src/sso/provider/index.js';
 import { rotateSigningKeys } from '../../src/sso/provider/signing-keys.js';
@@ -28,6 +29,7 @@ describe('OpenID Provider for products', await requires('postgres'), () => {
       trustProxy: false,
       logger: createLogger('silent'),
       findAccount: async () => undefined,
+      views: providerViews,
     });
     const app = createApp({ config: gw.config, logger: createLogger('silent'), services: gw.services, readiness: [], openIdProvider: provider.handler });
     server.removeAllListeners('request');

@@ -31,6 +31,8 @@ describe('SP-initiated login through the mock connector', await requires('postgr
   let rp: oidc.Configuration;
   let orgId: string;
   let connectionId: string;
+  let requests = 0;
+  const served = [0, 0];
 
   before(async () => {
     gw = await startTestGateway('sso');
@@ -39,17 +41,26 @@ describe('SP-initiated login through the mock connector', await requires('postgr
     issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const config = loadConfig({ DATABASE_URL: gw.databaseUrl, GATEHOUSE_ENCRYPTION_KEY: testEncryptionKey, PUBLIC_URL: issuer, LOG_LEVEL: 'silent' });
     const logger = createLogger('silent');
-    const sso = await buildSso({
-      config,
-      logger,
-      store: gw.store,
-      applications: gw.services.applications,
-      registry: connectorTypes,
-      secretBox: createSecretBox(config.security.encryptionKey!),
-      encryptionKey: config.security.encryptionKey!,
-      mockIdp: { type: connectorTypes.mock, render: renderMockLogin, complete: completeMockLogin },
+    // Two gateway instances on one Postgres behind a round-robin "load balancer": every hop of
+    // every login below lands on the other instance from the one before.
+    const instances: Array<ReturnType<typeof createApp>> = [];
+    for (let i = 0; i < 2; i++) {
+      const sso = await buildSso({
+        config,
+        logger,
+        store: gw.store,
+        applications: gw.services.applications,
+        registry: connectorTypes,
+        secretBox: createSecretBox(config.security.encryptionKey!),
+        encryptionKey: config.security.encryptionKey!,
+        mockIdp: { type: connectorTypes.mock, render: renderMockLogin, complete: completeMockLogin },
+      });
+      instances.push(createApp({ config, logger, services: gw.services, readiness: [], openIdProvider: sso.oidc.handler, routers: sso.routers }));
+    }
+    server.on('request', (req, res) => {
+      served[requests % 2]++;
+      instances[requests++ % 2]!(req, res);
     });
-    server.on('request', createApp({ config, logger, services: gw.services, readiness: [], openIdProvider: sso.oidc.handler, routers: sso.routers }));
 
     const ctx = cliContext();
     orgId = (await gw.services.organizations.create(ctx, { name: 'Acme', domains: ['acme.test'] })).id;
@@ -107,6 +118,38 @@ describe('SP-initiated login through the mock connector', await requires('postgr
     assert.notEqual(refreshed.refresh_token, tokens.refresh_token, 'refresh tokens rotate');
     const log = (await gw.store.auditLogs.list({ limit: 100, organizationId: orgId })).data;
     assert.ok(log.some((e) => e.action === 'login.succeeded' && e.actorId === payload.sub));
+  });
+
+  test('both instances served the logins, and a code cannot be redeemed twice', async () => {
+    const { callback, verifier, state } = await login({ organization: orgId });
+    await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier, expectedState: state });
+    await assert.rejects(oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier, expectedState: state }), (error: { error?: string }) => {
+      assert.equal(error.error, 'invalid_grant');
+      return true;
+    });
+    assert.ok(served[0]! > 5 && served[1]! > 5, `served ${served.join('/')}`);
+  });
+
+  test('RP-initiated logout asks, then ends the Gatehouse session', async () => {
+    const { callback, verifier, state, browser } = await login({ organization: orgId });
+    const tokens = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier, expectedState: state });
+    const ask = await browser.get(oidc.buildEndSessionUrl(rp, { id_token_hint: tokens.id_token! }).href);
+    assert.equal(ask.status, 200);
+    const page = await ask.text();
+    assert.match(page, /Sign out of Gatehouse\?/);
+    const done = await browser.post(`${issuer}/oauth/logout/confirm`, { xsrf: hiddenField(page, 'xsrf'), logout: 'yes' });
+    const end = await browser.follow(new URL(done.headers.get('location')!, issuer).href);
+    assert.match(await end.response.text(), /You are signed out/);
+    const silent = oidc.buildAuthorizationUrl(rp, {
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      prompt: 'none',
+      state: 'p',
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+    });
+    const back = await browser.follow(silent.href, (u) => u.href.startsWith(REDIRECT));
+    assert.equal(back.url.searchParams.get('error'), 'login_required', 'no session left');
   });
 
   test('login_hint routes by email domain, connection by id; the profile id is stable', async () => {

@@ -3,7 +3,7 @@
 import type { ConnectionRecord } from '../../store/records.js';
 import { escapeHtml } from './error-page.js';
 
-function page(title: string, body: string): string {
+export function simplePage(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · Gatehouse</title>
@@ -16,7 +16,7 @@ ul{list-style:none;padding:0}li a{display:block;padding:.6rem .75rem;border:1px 
 }
 
 export function askEmailPage(action: string, error?: string): string {
-  return page(
+  return simplePage(
     'Sign in',
     `<h1>Sign in with your work account</h1>
 ${error ? `<p role="alert">${escapeHtml(error)}</p>` : ''}
@@ -32,14 +32,14 @@ export function chooseConnectionPage(action: string, connections: ConnectionReco
   const items = connections
     .map((c) => `<li><a href="${escapeHtml(`${action}?connection=${encodeURIComponent(c.id)}`)}">${escapeHtml(c.name)}</a></li>`)
     .join('\n');
-  return page('Choose how to sign in', `<h1>Choose how to sign in</h1>\n<ul>\n${items}\n</ul>`);
+  return simplePage('Choose how to sign in', `<h1>Choose how to sign in</h1>\n<ul>\n${items}\n</ul>`);
 }
 
 export function autoPostPage(url: string, fields: Record<string, string>): string {
   const inputs = Object.entries(fields)
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join('\n');
-  return page(
+  return simplePage(
     'Continue to your identity provider',
     `<form method="post" action="${escapeHtml(url)}">\n${inputs}\n<p>Continue to your identity provider.</p><button type="submit" autofocus>Continue</button>\n</form>`,
   );

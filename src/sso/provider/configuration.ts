@@ -3,7 +3,6 @@
 // introspection; everything stored in Postgres. Paths are the public contract in ARCHITECTURE.md.
 import { hkdfSync } from 'node:crypto';
 import type { Configuration, FindAccount, JWK, KoaContextWithOIDC, ErrorOut } from 'oidc-provider';
-import { errorPage } from '../../http/views/error-page.js';
 
 export const PROVIDER_ROUTES = {
   authorization: '/oauth/authorize',
@@ -20,7 +19,15 @@ export const INTERACTION_PATH = '/sso/interactions';
 /** Routing hints a product may send to /oauth/authorize (see the SP-initiated login flow). */
 export const ROUTING_PARAMS = ['organization', 'connection', 'domain_hint'] as const;
 
+/** The pages oidc-provider shows, rendered by the http layer (which sso/ must not import). */
+export interface ProviderViews {
+  error(status: number, message: string, requestId: string): string;
+  logout(form: string): string;
+  signedOut(): string;
+}
+
 export interface ProviderConfigInput {
+  views: ProviderViews;
   encryptionKey: Buffer;
   signingKeys: JWK[];
   findAccount: FindAccount;
@@ -30,12 +37,6 @@ export interface ProviderConfigInput {
 /** Cookie-signing keys every node derives alike from the one encryption key. */
 function cookieKeys(encryptionKey: Buffer): string[] {
   return [Buffer.from(hkdfSync('sha256', encryptionKey, Buffer.alloc(0), 'gatehouse oidc-provider cookies', 32)).toString('base64url')];
-}
-
-async function renderError(ctx: KoaContextWithOIDC, out: ErrorOut): Promise<void> {
-  ctx.type = 'html';
-  const message = out.error_description ?? out.error;
-  ctx.body = errorPage(ctx.status, `${message} (${out.error})`, String(ctx.get('x-request-id') || out.state || 'n/a'));
 }
 
 export function providerConfiguration(input: ProviderConfigInput): Configuration {
@@ -75,7 +76,18 @@ export function providerConfiguration(input: ProviderConfigInput): Configuration
       devInteractions: { enabled: false },
       revocation: { enabled: true },
       introspection: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        // Ask before ending the session: a link alone must not sign anyone out.
+        logoutSource: async (ctx: KoaContextWithOIDC, form: string) => {
+          ctx.type = 'html';
+          ctx.body = input.views.logout(form);
+        },
+        postLogoutSuccessSource: async (ctx: KoaContextWithOIDC) => {
+          ctx.type = 'html';
+          ctx.body = input.views.signedOut();
+        },
+      },
       claimsParameter: { enabled: false },
     },
     rotateRefreshToken: true,
@@ -89,6 +101,10 @@ export function providerConfiguration(input: ProviderConfigInput): Configuration
       Grant: 14 * 86_400,
       RefreshToken: 14 * 86_400,
     },
-    renderError,
+    renderError: async (ctx: KoaContextWithOIDC, out: ErrorOut) => {
+      ctx.type = 'html';
+      const message = `${out.error_description ?? out.error} (${out.error})`;
+      ctx.body = input.views.error(ctx.status, message, String(ctx.get('x-request-id') || 'n/a'));
+    },
   };
 }

@@ -7,7 +7,7 @@ import type { Logger } from '../../logger.js';
 import { createSecretBox } from '../../store/encryption.js';
 import type { Store } from '../../store/store.js';
 import { adapterFactory } from './adapter.js';
-import { PROVIDER_ROUTES, providerConfiguration } from './configuration.js';
+import { PROVIDER_ROUTES, providerConfiguration, type ProviderViews } from './configuration.js';
 import { loadSigningKeys } from './signing-keys.js';
 
 export interface OpenIdProviderDeps {
@@ -19,6 +19,7 @@ export interface OpenIdProviderDeps {
   trustProxy: boolean;
   logger: Logger;
   findAccount: FindAccount;
+  views: ProviderViews;
   clock?: () => Date;
 }
 
@@ -46,6 +47,7 @@ export async function createOpenIdProvider(deps: OpenIdProviderDeps): Promise<Op
       encryptionKey: deps.encryptionKey,
       signingKeys,
       findAccount: deps.findAccount,
+      views: deps.views,
       adapter: adapterFactory(deps.store, clock),
     }),
   );
