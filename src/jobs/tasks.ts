@@ -31,6 +31,20 @@ export function auditLogRetention(deps: TaskDeps): PeriodicTask {
   };
 }
 
+/** Login attempts and oidc-provider records past their expiry are already refused; this drops them. */
+export function expiredLoginState(deps: TaskDeps): PeriodicTask {
+  return {
+    name: 'expired-login-state',
+    everyMs: 10 * 60 * 1000,
+    async run() {
+      const now = deps.clock();
+      const attempts = await deps.store.loginAttempts.deleteExpired(now);
+      const records = await deps.store.oidcPayloads.deleteExpired(now);
+      if (attempts + records > 0) deps.logger.info({ task: 'expired-login-state', attempts, records }, 'removed expired login state');
+    },
+  };
+}
+
 export function periodicTasks(deps: TaskDeps): PeriodicTask[] {
-  return [auditLogRetention(deps)];
+  return [auditLogRetention(deps), expiredLoginState(deps)];
 }

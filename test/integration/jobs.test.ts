@@ -5,7 +5,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { bullmqRunner, MAINTENANCE_QUEUE } from '../../src/jobs/bullmq-runner.js';
 import { inProcessRunner } from '../../src/jobs/runner.js';
-import { auditLogRetention, type PeriodicTask } from '../../src/jobs/tasks.js';
+import { auditLogRetention, expiredLoginState, type PeriodicTask } from '../../src/jobs/tasks.js';
 import { createLogger } from '../../src/logger.js';
 import { createPrismaStore } from '../../src/store/prisma-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -63,6 +63,20 @@ describe('background jobs', await requires('postgres', 'redis'), () => {
     assert.ok(left.includes('recent.entry'));
   });
 
+  test('expired login attempts and provider records are removed, live ones kept', async () => {
+    const attempt = (id: string, expiresAt: Date) =>
+      store.loginAttempts.create({ id, organizationId: 'org_x', connectionId: 'conn_x', interactionUid: 'i', stash: {}, expiresAt });
+    await attempt('expired-attempt', new Date(now.getTime() - 1000));
+    await attempt('live-attempt', new Date(now.getTime() + 60_000));
+    await store.oidcPayloads.upsert('Session', 'old', { accountId: 'a' }, new Date(now.getTime() - 1000));
+    await store.oidcPayloads.upsert('Session', 'new', { accountId: 'a' }, new Date(now.getTime() + 60_000));
+    await expiredLoginState({ store, logger, clock: () => now, auditLogRetentionDays: 0 }).run();
+    assert.equal(await store.loginAttempts.peek('expired-attempt'), undefined);
+    assert.ok(await store.loginAttempts.peek('live-attempt'));
+    assert.equal(await store.oidcPayloads.find('Session', 'old', new Date(0)), undefined);
+    assert.ok(await store.oidcPayloads.find('Session', 'new', now));
+  });
+
   test('the in-process runner runs each task at start and stops cleanly', async () => {
     await seed();
     const { task, ran } = observed(auditLogRetention({ store, logger, clock: () => now, auditLogRetentionDays: 30 }));
@@ -85,7 +99,7 @@ describe('background jobs', await requires('postgres', 'redis'), () => {
       const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
       const queue = new Queue(MAINTENANCE_QUEUE, { connection, prefix });
       const schedulers = await queue.getJobSchedulers();
-      assert.deepEqual(schedulers.map((s) => s.key), ['audit-log-retention']);
+      assert.deepEqual(schedulers.map((s) => s.key).sort(), ['audit-log-retention']);
       await queue.obliterate({ force: true });
       await queue.close();
       connection.disconnect();
