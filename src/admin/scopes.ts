@@ -11,6 +11,7 @@ const RESOURCES = [
   'applications',
   'webhook_endpoints',
   'events',
+  'sessions',
 ] as const;
 
 export const ALL_SCOPES = RESOURCES.flatMap((r) => [`${r}:read`, `${r}:write`]);

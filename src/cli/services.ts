@@ -4,6 +4,7 @@ import { applicationService } from '../admin/applications.js';
 import { auditLogService } from '../admin/audit-logs.js';
 import { connectionService } from '../admin/connections.js';
 import { organizationService } from '../admin/organizations.js';
+import { sessionService } from '../admin/sessions.js';
 import type { AdminServices } from '../http/routes/admin/index.js';
 import type { ConnectorRegistry } from '../sso/connector.js';
 import type { SecretBox } from '../store/encryption.js';
@@ -23,5 +24,6 @@ export function adminServices(store: Store, deps: ServiceDeps): AdminServices {
     auditLogs: auditLogService(store),
     applications: applicationService(store, clock),
     connections: connectionService(store, deps.registry, deps.secretBox),
+    sessions: sessionService(store, clock),
   };
 }

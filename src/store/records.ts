@@ -137,3 +137,16 @@ export interface ProfileRecord {
   firstLoginAt: Date;
   lastLoginAt: Date;
 }
+
+/** A Gatehouse browser session (oidc-provider's), with whom it signed in. */
+export interface SessionRecord {
+  id: string;
+  profileId: string;
+  organizationId: string;
+  connectionId: string;
+  email: string | null;
+  /** Grants the session gave products; revoking them ends their tokens. */
+  grantIds: string[];
+  signedInAt: Date | null;
+  expiresAt: Date | null;
+}

@@ -9,6 +9,7 @@ import type {
   Organization,
   Page,
   PageRequest,
+  SessionRecord,
   SigningKeyRecord,
   TokenEndpointAuthMethod,
 } from './records.js';
@@ -108,6 +109,11 @@ export interface OidcPayloadRepository {
   /** Ends everything issued under one grant (codes, tokens), whatever its kind. */
   revokeByGrantId(grantId: string): Promise<void>;
   deleteExpired(before: Date): Promise<number>;
+  /** Signed-in sessions, filtered by whose they are. */
+  listSessions(
+    page: PageRequest & { organizationId?: string | undefined; connectionId?: string | undefined; profileId?: string | undefined; sessionId?: string | undefined },
+    now: Date,
+  ): Promise<Page<SessionRecord>>;
 }
 
 export interface SigningKeyRepository {

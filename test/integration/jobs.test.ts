@@ -68,8 +68,8 @@ describe('background jobs', await requires('postgres', 'redis'), () => {
       store.loginAttempts.create({ id, organizationId: 'org_x', connectionId: 'conn_x', interactionUid: 'i', stash: {}, expiresAt });
     await attempt('expired-attempt', new Date(now.getTime() - 1000));
     await attempt('live-attempt', new Date(now.getTime() + 60_000));
-    await store.oidcPayloads.upsert('Session', 'old', { accountId: 'a' }, new Date(now.getTime() - 1000));
-    await store.oidcPayloads.upsert('Session', 'new', { accountId: 'a' }, new Date(now.getTime() + 60_000));
+    await store.oidcPayloads.upsert('Session', 'old', {}, new Date(now.getTime() - 1000));
+    await store.oidcPayloads.upsert('Session', 'new', {}, new Date(now.getTime() + 60_000));
     await expiredLoginState({ store, logger, clock: () => now, auditLogRetentionDays: 0 }).run();
     assert.equal(await store.loginAttempts.peek('expired-attempt'), undefined);
     assert.ok(await store.loginAttempts.peek('live-attempt'));

@@ -14,8 +14,9 @@ import { loadConfig } from '../../src/config.js';
 import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/logger.js';
 import { createSecretBox } from '../../src/store/encryption.js';
+import request from 'supertest';
 import { Browser, hiddenField } from '../support/browser.js';
-import { startTestGateway, testEncryptionKey, type TestGateway } from '../support/gateway.js';
+import { bearer, startTestGateway, testEncryptionKey, type TestGateway } from '../support/gateway.js';
 import { requires } from '../support/services.js';
 
 const REDIRECT = 'http://localhost:4000/callback';
@@ -150,6 +151,37 @@ describe('SP-initiated login through the mock connector', await requires('postgr
     });
     const back = await browser.follow(silent.href, (u) => u.href.startsWith(REDIRECT));
     assert.equal(back.url.searchParams.get('error'), 'login_required', 'no session left');
+  });
+
+  test('sessions are listed by organization and revoking them ends refresh tokens', async () => {
+    const { callback, verifier, state, browser } = await login({ organization: orgId }, 'bob');
+    const tokens = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier, expectedState: state });
+    const profileId = tokens.claims()!.sub;
+    const listed = await request(gw.app).get(`/api/v1/sessions?organization_id=${orgId}&profile_id=${profileId}`).set(bearer(gw.rootKey)).expect(200);
+    assert.equal(listed.body.data.length, 1);
+    assert.equal(listed.body.data[0].connection_id, connectionId);
+    assert.equal(listed.body.data[0].email, 'bob@acme.test');
+    const other = await gw.services.organizations.create(cliContext(), { name: 'Other' });
+    const otherKey = await gw.services.apiKeys.create(cliContext(), { name: 'other', organization_id: other.id });
+    const hidden = await request(gw.app).get(`/api/v1/sessions?profile_id=${profileId}`).set(bearer(otherKey.secret)).expect(200);
+    assert.deepEqual(hidden.body.data, [], 'another tenant sees nothing');
+    await request(gw.app).delete(`/api/v1/sessions/${listed.body.data[0].id}`).set(bearer(otherKey.secret)).expect(404);
+
+    const revoked = await request(gw.app).post('/api/v1/sessions/revoke').set(bearer(gw.rootKey)).send({ profile_id: profileId }).expect(200);
+    assert.equal(revoked.body.revoked, 1);
+    await assert.rejects(oidc.refreshTokenGrant(rp, tokens.refresh_token!), (error: { error?: string }) => error.error === 'invalid_grant');
+    const again = await request(gw.app).get(`/api/v1/sessions?profile_id=${profileId}`).set(bearer(gw.rootKey)).expect(200);
+    assert.deepEqual(again.body.data, []);
+    const silent = oidc.buildAuthorizationUrl(rp, {
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      prompt: 'none',
+      state: 'p',
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+    });
+    const back = await browser.follow(silent.href, (u) => u.href.startsWith(REDIRECT));
+    assert.equal(back.url.searchParams.get('error'), 'login_required');
   });
 
   test('login_hint routes by email domain, connection by id; the profile id is stable', async () => {

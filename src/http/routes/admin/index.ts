@@ -3,6 +3,7 @@ import { Router } from 'express';
 import type { ApiKeyService } from '../../../admin/api-keys.js';
 import type { ApplicationService } from '../../../admin/applications.js';
 import type { ConnectionService } from '../../../admin/connections.js';
+import type { SessionService } from '../../../admin/sessions.js';
 import type { AuditLogService } from '../../../admin/audit-logs.js';
 import { parseListParams } from '../../../admin/list-params.js';
 import type { OrganizationService } from '../../../admin/organizations.js';
@@ -11,6 +12,7 @@ import { adminAuth, adminContext } from '../../middleware/admin-auth.js';
 import { jsonBody } from '../../middleware/json-body.js';
 import { mountApplications } from './applications.js';
 import { mountConnections } from './connections.js';
+import { mountSessions } from './sessions.js';
 import { presentApiKey, presentAuditLog, presentOrganization, presentPage } from './present.js';
 
 export interface AdminServices {
@@ -19,6 +21,7 @@ export interface AdminServices {
   auditLogs: AuditLogService;
   applications: ApplicationService;
   connections: ConnectionService;
+  sessions: SessionService;
 }
 
 export function adminRoutes(services: AdminServices, bodyLimitBytes: number): Router {
@@ -28,6 +31,7 @@ export function adminRoutes(services: AdminServices, bodyLimitBytes: number): Ro
   mountApiKeys(router, services.apiKeys);
   mountApplications(router, services.applications);
   mountConnections(router, services.connections);
+  mountSessions(router, services.sessions);
   router.get('/audit-logs', async (req, res) => {
     const organizationId = optionalString(req.query.organization_id, 'organization_id');
     const page = await services.auditLogs.list(adminContext(res), { ...parseListParams(req.query), organizationId });
