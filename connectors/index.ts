@@ -3,5 +3,7 @@
 import type { ConnectorRegistry } from '../src/sso/connector.js';
 import { mockConnectorType } from './mock/index.js';
 
+export { idpPresets } from './presets/index.js';
+
 // saml and oidc are added here when they land.
 export const connectorTypes = { mock: mockConnectorType } satisfies ConnectorRegistry;

@@ -7,7 +7,7 @@ import { openDatabase } from './cli/database.js';
 import { rotateKeys } from './cli/signing-keys.js';
 import { startGateway, type GatewayOptions, type RunningGateway } from './cli/gateway.js';
 import { USAGE } from './cli/usage.js';
-import { connectorTypes } from '../connectors/index.js';
+import { connectorTypes, idpPresets } from '../connectors/index.js';
 import { completeMockLogin, renderMockLogin } from '../connectors/mock/index.js';
 import type { ConnectorRegistry } from './sso/connector.js';
 import { loadConfig, type Config } from './config.js';
@@ -75,7 +75,7 @@ async function migrate(config: Config, logger: Logger): Promise<number> {
 
 async function serveUntilSignalled(config: Config, logger: Logger, options: GatewayOptions, registry: ConnectorRegistry): Promise<number> {
   const mockIdp = { type: connectorTypes.mock, render: renderMockLogin, complete: completeMockLogin };
-  const gateway: RunningGateway = await startGateway(config, logger, options, registry, mockIdp);
+  const gateway: RunningGateway = await startGateway(config, logger, options, { registry, presets: idpPresets, mockIdp });
   return new Promise((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
       logger.info({ signal }, 'shutting down (send the signal again to exit at once)');

@@ -3,7 +3,7 @@
 // connection.activated / connection.deactivated (the lifecycle events issue hooks in there).
 import { z } from 'zod';
 import { InvalidRequest, NotFound } from '../errors.js';
-import type { ConnectorRegistry, ConnectorType } from '../sso/connector.js';
+import type { ConnectorRegistry, ConnectorType, PresetRegistry } from '../sso/connector.js';
 import type { SecretBox } from '../store/encryption.js';
 import type { ConnectionRecord, ConnectionStatus, Page } from '../store/records.js';
 import type { Store } from '../store/store.js';
@@ -14,7 +14,6 @@ import type { ListParams } from './list-params.js';
 import { requireScope } from './scopes.js';
 import { parseInput } from './validation.js';
 
-export const PRESETS = ['okta', 'entra', 'google', 'adfs', 'onelogin', 'ping', 'jumpcloud', 'generic'] as const;
 const STATUSES = ['draft', 'active', 'inactive'] as const;
 
 const attributeMapping = z
@@ -23,7 +22,6 @@ const attributeMapping = z
 
 const common = {
   name: z.string().trim().min(1, 'must not be empty').max(200),
-  preset: z.enum(PRESETS).nullable(),
   status: z.enum(STATUSES),
   config: z.record(z.string(), z.unknown()),
   attribute_mapping: attributeMapping,
@@ -35,15 +33,16 @@ export interface ConnectionView {
   config: Record<string, unknown>;
 }
 
-export function connectionService(store: Store, registry: ConnectorRegistry, box: SecretBox) {
+export function connectionService(store: Store, registry: ConnectorRegistry, box: SecretBox, presets: PresetRegistry) {
+  const preset = z.enum(Object.keys(presets) as [string, ...string[]]).nullable();
   const createSchema = z.strictObject({
     ...common,
     type: z.enum(Object.keys(registry) as [string, ...string[]]),
-    preset: common.preset.default(null),
+    preset: preset.default(null),
     status: common.status.default('draft'),
     attribute_mapping: attributeMapping.default({}),
   });
-  const updateSchema = z.strictObject(common).partial();
+  const updateSchema = z.strictObject({ ...common, preset }).partial();
 
   const typeOf = (type: string): ConnectorType<unknown> => {
     const found = registry[type];

@@ -13,7 +13,7 @@ import { applyMigrations } from '../store/migrations/migrate.js';
 import { requireMigrated } from '../store/migrations/pending.js';
 import { createPrismaStore } from '../store/prisma-store.js';
 import { createSecretBox } from '../store/encryption.js';
-import type { ConnectorRegistry } from '../sso/connector.js';
+import type { ConnectorRegistry, PresetRegistry } from '../sso/connector.js';
 import { bootstrapAdminKey } from './bootstrap.js';
 import { openDatabase } from './database.js';
 import { adminServices } from './services.js';
@@ -29,6 +29,13 @@ export interface GatewayOptions {
   bootstrap: boolean;
 }
 
+/** What main.ts hands down from connectors/: the enabled kinds, the IdP presets, the mock IdP pages. */
+export interface Connectors {
+  registry: ConnectorRegistry;
+  presets: PresetRegistry;
+  mockIdp?: MockIdpPages<any> | undefined;
+}
+
 export interface RunningGateway {
   port: number | undefined;
   stop(): Promise<void>;
@@ -38,8 +45,7 @@ export async function startGateway(
   initial: Config,
   logger: Logger,
   options: GatewayOptions,
-  registry: ConnectorRegistry,
-  mockIdp?: MockIdpPages<any>,
+  connectors: Connectors,
 ): Promise<RunningGateway> {
   const stack: Array<() => Promise<void>> = [];
   const stop = async () => {
@@ -56,7 +62,8 @@ export async function startGateway(
     stack.push(() => store.close());
     const encryptionKey = requireKey(config);
     const secretBox = createSecretBox(encryptionKey, config.security.previousEncryptionKeys);
-    const services = adminServices(store, { registry, secretBox });
+    const { registry, presets, mockIdp } = connectors;
+    const services = adminServices(store, { registry, presets, secretBox });
     const readiness: ReadinessCheck[] = [{ name: 'database', check: () => store.ping() }];
     if (config.redis.url !== undefined) {
       const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
@@ -73,7 +80,7 @@ export async function startGateway(
     }
     let port: number | undefined;
     if (options.http) {
-      const sso = await buildSso({ config, logger, store, applications: services.applications, registry, secretBox, encryptionKey, mockIdp });
+      const sso = await buildSso({ config, logger, store, applications: services.applications, registry, presets, secretBox, encryptionKey, mockIdp });
       const app = createApp({ config, logger, services, readiness, openIdProvider: sso.oidc.handler, routers: sso.routers });
       const server = await listen(app, config.http.host, config.http.port, config.http.shutdownTimeoutMs);
       stack.push(() => server.close());

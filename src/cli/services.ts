@@ -6,12 +6,13 @@ import { connectionService } from '../admin/connections.js';
 import { organizationService } from '../admin/organizations.js';
 import { sessionService } from '../admin/sessions.js';
 import type { AdminServices } from '../http/routes/admin/index.js';
-import type { ConnectorRegistry } from '../sso/connector.js';
+import type { ConnectorRegistry, PresetRegistry } from '../sso/connector.js';
 import type { SecretBox } from '../store/encryption.js';
 import type { Store } from '../store/store.js';
 
 export interface ServiceDeps {
   registry: ConnectorRegistry;
+  presets: PresetRegistry;
   secretBox: SecretBox;
   clock?: () => Date;
 }
@@ -23,7 +24,7 @@ export function adminServices(store: Store, deps: ServiceDeps): AdminServices {
     apiKeys: apiKeyService(store, clock),
     auditLogs: auditLogService(store),
     applications: applicationService(store, clock),
-    connections: connectionService(store, deps.registry, deps.secretBox),
+    connections: connectionService(store, deps.registry, deps.secretBox, deps.presets),
     sessions: sessionService(store, clock),
   };
 }

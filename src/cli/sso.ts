@@ -7,7 +7,7 @@ import { ssoRoutes } from '../http/routes/sso.js';
 import { providerViews } from '../http/views/provider-pages.js';
 import type { Logger } from '../logger.js';
 import { loginBroker } from '../sso/broker.js';
-import type { ConnectorRegistry } from '../sso/connector.js';
+import type { ConnectorRegistry, PresetRegistry } from '../sso/connector.js';
 import { findProfileAccount } from '../sso/provider/accounts.js';
 import { createOpenIdProvider, type OpenIdProvider } from '../sso/provider/index.js';
 import type { SecretBox } from '../store/encryption.js';
@@ -19,6 +19,7 @@ export interface SsoWiring {
   store: Store;
   applications: ApplicationService;
   registry: ConnectorRegistry;
+  presets: PresetRegistry;
   secretBox: SecretBox;
   encryptionKey: Buffer;
   mockIdp?: MockIdpPages<any> | undefined;
@@ -42,6 +43,7 @@ export async function buildSso(w: SsoWiring): Promise<{ oidc: OpenIdProvider; ro
   const broker = loginBroker({
     store: w.store,
     registry: w.registry,
+    presets: w.presets,
     secretBox: w.secretBox,
     publicUrl: w.config.http.publicUrl,
     allowInsecureOutbound: w.config.security.allowInsecureOutbound,

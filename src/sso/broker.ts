@@ -9,8 +9,8 @@ import { openSecrets } from '../store/connection-secrets.js';
 import type { SecretBox } from '../store/encryption.js';
 import type { ConnectionRecord, ProfileRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import { applyAttributeMapping } from './attribute-mapping.js';
-import type { ConnectorRegistry, LoginRedirect, OidcConnector, Stash } from './connector.js';
+import { applyAttributeMapping, effectiveMapping } from './attribute-mapping.js';
+import type { ConnectorRegistry, LoginRedirect, OidcConnector, PresetRegistry, Stash } from './connector.js';
 
 export const OIDC_CALLBACK_PATH = '/oidc/callback';
 export const LOGIN_ATTEMPT_TTL_MS = 10 * 60 * 1000;
@@ -18,6 +18,7 @@ export const LOGIN_ATTEMPT_TTL_MS = 10 * 60 * 1000;
 export interface BrokerDeps {
   store: Store;
   registry: ConnectorRegistry;
+  presets: PresetRegistry;
   secretBox: SecretBox;
   publicUrl: string;
   allowInsecureOutbound: boolean;
@@ -68,7 +69,7 @@ export function loginBroker(deps: BrokerDeps) {
         if (attempt.expiresAt <= now) throw new UpstreamRejected('This sign-in took too long. Start it again.', { code: 'login_attempt_expired' });
         if (connection.status !== 'active') throw new UpstreamRejected('This sign-in connection is no longer active.', { code: 'connection_inactive' });
         const identity = await open(connection).handleCallback({ stash: attempt.stash as Stash, params, callbackUrl, now });
-        const mapped = applyAttributeMapping(identity, connection.attributeMapping);
+        const mapped = applyAttributeMapping(identity, effectiveMapping(deps.presets, connection));
         const profile = await deps.store.profiles.recordLogin(
           {
             organizationId: connection.organizationId,

@@ -130,3 +130,13 @@ export interface ConnectorType<Config, C extends Connector = Connector> {
 
 /** `any`: each entry has its own Config type, checked where that entry is defined. */
 export type ConnectorRegistry = Readonly<Record<string, ConnectorType<any>>>;
+
+/** Per-IdP knowledge, no protocol code: what an IdP calls the attributes Gatehouse needs. */
+export interface IdpPreset {
+  readonly name: string;
+  readonly label: string;
+  /** Target claim -> the attribute this IdP sends it in; a connection's own mapping overrides it. */
+  readonly attributeMapping: Readonly<Record<string, string>>;
+}
+
+export type PresetRegistry = Readonly<Record<string, IdpPreset>>;

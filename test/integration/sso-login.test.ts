@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
-import { connectorTypes } from '../../connectors/index.js';
+import { connectorTypes, idpPresets } from '../../connectors/index.js';
 import { completeMockLogin, renderMockLogin } from '../../connectors/mock/index.js';
 import { cliContext } from '../../src/admin/context.js';
 import { buildSso } from '../../src/cli/sso.js';
@@ -52,6 +52,7 @@ describe('SP-initiated login through the mock connector', await requires('postgr
         store: gw.store,
         applications: gw.services.applications,
         registry: connectorTypes,
+        presets: idpPresets,
         secretBox: createSecretBox(config.security.encryptionKey!),
         encryptionKey: config.security.encryptionKey!,
         mockIdp: { type: connectorTypes.mock, render: renderMockLogin, complete: completeMockLogin },
@@ -182,6 +183,24 @@ describe('SP-initiated login through the mock connector', await requires('postgr
     });
     const back = await browser.follow(silent.href, (u) => u.href.startsWith(REDIRECT));
     assert.equal(back.url.searchParams.get('error'), 'login_required');
+  });
+
+  test('a connection’s attribute mapping shapes the profile', async () => {
+    const mapped = await gw.services.connections.create(cliContext(), orgId, {
+      type: 'mock',
+      name: 'Mapped',
+      preset: 'okta',
+      status: 'active',
+      config: mockConfig,
+      attribute_mapping: { first_name: 'name', team: 'groups' },
+    });
+    const { callback, verifier, state } = await login({ connection: mapped.connection.id });
+    const tokens = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier, expectedState: state });
+    const profile = await gw.store.profiles.find(tokens.claims()!.sub);
+    assert.equal(profile?.firstName, profile?.name, 'first_name taken from the name attribute');
+    assert.deepEqual(profile?.customAttributes, { team: ['eng', 'admins'] });
+    assert.equal(profile?.connectionId, mapped.connection.id);
+    await gw.services.connections.update(cliContext(), mapped.connection.id, { status: 'inactive' });
   });
 
   test('login_hint routes by email domain, connection by id; the profile id is stable', async () => {

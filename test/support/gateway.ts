@@ -10,7 +10,7 @@ import type { AdminServices } from '../../src/http/routes/admin/index.js';
 import { createLogger } from '../../src/logger.js';
 import { createPrismaStore } from '../../src/store/prisma-store.js';
 import { createSecretBox } from '../../src/store/encryption.js';
-import { connectorTypes } from '../../connectors/index.js';
+import { connectorTypes, idpPresets } from '../../connectors/index.js';
 import type { Store } from '../../src/store/store.js';
 import { createMigratedDatabase } from './services.js';
 
@@ -43,7 +43,7 @@ export async function startTestGateway(label: string): Promise<TestGateway> {
   const config = testConfig(databaseUrl);
   const store = createPrismaStore({ databaseUrl, maxConnections: 5 });
   const secretBox = createSecretBox(config.security.encryptionKey!);
-  const services = adminServices(store, { registry: connectorTypes, secretBox });
+  const services = adminServices(store, { registry: connectorTypes, presets: idpPresets, secretBox });
   const app = createApp({
     config,
     logger: createLogger('silent'),

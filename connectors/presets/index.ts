@@ -1,0 +1,30 @@
+// What each IdP names the attributes of its SAML assertions by default (or as its setup guide
+// tells the admin to name them). OIDC connections get standard claims and ignore names they do
+// not receive, so one preset serves both protocols.
+import type { IdpPreset, PresetRegistry } from '../../src/sso/connector.js';
+
+const WS_CLAIMS = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims';
+
+const preset = (name: string, label: string, attributeMapping: Record<string, string>): IdpPreset => ({ name, label, attributeMapping });
+
+export const idpPresets = {
+  okta: preset('okta', 'Okta', { email: 'email', first_name: 'firstName', last_name: 'lastName', groups: 'groups' }),
+  entra: preset('entra', 'Microsoft Entra ID', {
+    email: `${WS_CLAIMS}/emailaddress`,
+    first_name: `${WS_CLAIMS}/givenname`,
+    last_name: `${WS_CLAIMS}/surname`,
+    name: 'http://schemas.microsoft.com/identity/claims/displayname',
+    groups: 'http://schemas.microsoft.com/ws/2008/06/identity/claims/groups',
+  }),
+  google: preset('google', 'Google Workspace', { email: 'email', first_name: 'firstName', last_name: 'lastName', groups: 'groups' }),
+  adfs: preset('adfs', 'Active Directory Federation Services', {
+    email: `${WS_CLAIMS}/emailaddress`,
+    first_name: `${WS_CLAIMS}/givenname`,
+    last_name: `${WS_CLAIMS}/surname`,
+    groups: 'http://schemas.xmlsoap.org/claims/Group',
+  }),
+  onelogin: preset('onelogin', 'OneLogin', { email: 'User.email', first_name: 'User.FirstName', last_name: 'User.LastName', groups: 'memberOf' }),
+  ping: preset('ping', 'Ping Identity', { email: 'email', first_name: 'firstName', last_name: 'lastName', groups: 'memberOf' }),
+  jumpcloud: preset('jumpcloud', 'JumpCloud', { email: 'email', first_name: 'firstname', last_name: 'lastname', groups: 'memberOf' }),
+  generic: preset('generic', 'Any SAML 2.0 or OpenID Connect provider', {}),
+} satisfies PresetRegistry;
