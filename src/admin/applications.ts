@@ -20,11 +20,13 @@ const fields = {
   redirect_uris: uris(true).refine((list) => list.length > 0, 'must list at least one redirect URI'),
   post_logout_redirect_uris: uris(true),
   initiate_login_uri: initiateLoginUri.nullable(),
+  id_token_signed_response_alg: z.enum(['RS256', 'ES256']),
 };
 const createSchema = z.strictObject({
   ...fields,
   post_logout_redirect_uris: fields.post_logout_redirect_uris.default([]),
   initiate_login_uri: fields.initiate_login_uri.default(null),
+  id_token_signed_response_alg: fields.id_token_signed_response_alg.default('RS256'),
   token_endpoint_auth_method: z.enum(['client_secret_basic', 'client_secret_post', 'none']).default('client_secret_basic'),
   organization_id: z.string().max(64).nullable().default(null),
 });
@@ -72,6 +74,7 @@ export function applicationService(store: Store, clock: () => Date = () => new D
           redirectUris: body.redirect_uris,
           postLogoutRedirectUris: body.post_logout_redirect_uris,
           initiateLoginUri: body.initiate_login_uri,
+          idTokenSignedResponseAlg: body.id_token_signed_response_alg,
           secret: secret && { prefix: secret.lookupPrefix, secretHash: secret.hash },
         });
         const value = { application, clientSecret: secret?.token };
@@ -99,6 +102,7 @@ export function applicationService(store: Store, clock: () => Date = () => new D
           redirectUris: body.redirect_uris,
           postLogoutRedirectUris: body.post_logout_redirect_uris,
           initiateLoginUri: body.initiate_login_uri,
+          idTokenSignedResponseAlg: body.id_token_signed_response_alg,
         };
         return { value: await tx.applications.update(id, patch), metadata: { changed: Object.keys(body) } };
       });

@@ -77,6 +77,7 @@ export interface Application {
   redirectUris: string[];
   postLogoutRedirectUris: string[];
   initiateLoginUri: string | null;
+  idTokenSignedResponseAlg: 'RS256' | 'ES256';
   createdAt: Date;
   updatedAt: Date;
   /** Newest first; includes expired ones until they are cleaned up. */

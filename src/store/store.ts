@@ -71,6 +71,7 @@ export interface ApplicationInput {
   redirectUris: string[];
   postLogoutRedirectUris: string[];
   initiateLoginUri: string | null;
+  idTokenSignedResponseAlg: 'RS256' | 'ES256';
 }
 
 export interface SecretHashInput {

@@ -77,10 +77,10 @@ describe('SP-initiated login through the mock connector', await requires('postgr
   });
 
   /** Runs the browser from the product's authorize URL to its redirect_uri; returns that URL. */
-  async function login(extra: Record<string, string>, user = 'ada') {
+  async function login(extra: Record<string, string>, user = 'ada', client: oidc.Configuration = rp) {
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
-    const url = oidc.buildAuthorizationUrl(rp, {
+    const url = oidc.buildAuthorizationUrl(client, {
       redirect_uri: REDIRECT,
       scope: 'openid email profile groups offline_access',
       prompt: 'consent',
@@ -201,6 +201,43 @@ describe('SP-initiated login through the mock connector', await requires('postgr
     assert.deepEqual(profile?.customAttributes, { team: ['eng', 'admins'] });
     assert.equal(profile?.connectionId, mapped.connection.id);
     await gw.services.connections.update(cliContext(), mapped.connection.id, { status: 'inactive' });
+  });
+
+  test('public clients, client_secret_post, ES256 ID tokens, introspection and revocation', async () => {
+    const ctx = cliContext();
+    const pub = await gw.services.applications.create(ctx, { name: 'SPA', redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none' });
+    const spa = await oidc.discovery(new URL(issuer), pub.application.clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+    const spaLogin = await login({ organization: orgId }, 'ada', spa);
+    const spaTokens = await oidc.authorizationCodeGrant(spa, spaLogin.callback, { pkceCodeVerifier: spaLogin.verifier, expectedState: spaLogin.state });
+    assert.ok(spaTokens.access_token, 'a public client redeems its code with PKCE alone');
+
+    const post = await gw.services.applications.create(ctx, {
+      name: 'Post',
+      redirect_uris: [REDIRECT],
+      token_endpoint_auth_method: 'client_secret_post',
+      id_token_signed_response_alg: 'ES256',
+    });
+    const es = await oidc.discovery(
+      new URL(issuer),
+      post.application.clientId,
+      { id_token_signed_response_alg: 'ES256' },
+      oidc.ClientSecretPost(post.clientSecret!),
+      { execute: [oidc.allowInsecureRequests] },
+    );
+    const esLogin = await login({ organization: orgId }, 'ada', es);
+    const esTokens = await oidc.authorizationCodeGrant(es, esLogin.callback, { pkceCodeVerifier: esLogin.verifier, expectedState: esLogin.state });
+    const alg = (jwt: string) => (JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString()) as { alg: string }).alg;
+    assert.equal(alg(esTokens.id_token!), 'ES256', 'client_secret_post client asked for ES256');
+    await jwtVerify(esTokens.id_token!, createRemoteJWKSet(new URL(`${issuer}/oauth/jwks`)), { issuer });
+
+    const rsLogin = await login({ organization: orgId }, 'ada', rp);
+    const tokens = await oidc.authorizationCodeGrant(rp, rsLogin.callback, { pkceCodeVerifier: rsLogin.verifier, expectedState: rsLogin.state });
+    assert.equal(alg(tokens.id_token!), 'RS256', 'RS256 by default');
+
+    const active = await oidc.tokenIntrospection(rp, tokens.access_token);
+    assert.equal(active.active, true);
+    await oidc.tokenRevocation(rp, tokens.access_token);
+    assert.equal((await oidc.tokenIntrospection(rp, tokens.access_token)).active, false, 'revoked');
   });
 
   test('login_hint routes by email domain, connection by id; the profile id is stable', async () => {

@@ -21,6 +21,7 @@ export function clientMetadata(app: Application): AdapterPayload {
     redirect_uris: app.redirectUris,
     post_logout_redirect_uris: app.postLogoutRedirectUris,
     ...(app.initiateLoginUri ? { initiate_login_uri: app.initiateLoginUri } : {}),
+    id_token_signed_response_alg: app.idTokenSignedResponseAlg,
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     // oidc-provider validates redirect URIs by client type: reverse-domain schemes are native apps.

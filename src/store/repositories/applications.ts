@@ -19,6 +19,7 @@ function toApplication(row: Row): Application {
     redirectUris: row.redirectUris,
     postLogoutRedirectUris: row.postLogoutRedirectUris,
     initiateLoginUri: row.initiateLoginUri,
+    idTokenSignedResponseAlg: row.idTokenSignedResponseAlg as Application['idTokenSignedResponseAlg'],
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     secrets: row.secrets.map((s) => ({ id: s.id, prefix: s.prefix, secretHash: s.secretHash, createdAt: s.createdAt, expiresAt: s.expiresAt })),

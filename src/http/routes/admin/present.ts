@@ -61,6 +61,7 @@ export function presentApplication(app: Application, clientSecret?: string) {
     redirect_uris: app.redirectUris,
     post_logout_redirect_uris: app.postLogoutRedirectUris,
     initiate_login_uri: app.initiateLoginUri,
+    id_token_signed_response_alg: app.idTokenSignedResponseAlg,
     secrets: app.secrets.map((s) => ({ id: s.id, prefix: s.prefix, created_at: iso(s.createdAt), expires_at: iso(s.expiresAt) })),
     created_at: iso(app.createdAt),
     updated_at: iso(app.updatedAt),
