@@ -100,6 +100,20 @@ describe('SP-initiated login through the mock connector', await requires('postgr
     return { callback: back.url, verifier, state, browser };
   }
 
+  /** A silent authorize (prompt=none) comes back login_required when the browser has no session. */
+  async function expectNoSession(browser: Browser): Promise<void> {
+    const silent = oidc.buildAuthorizationUrl(rp, {
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      prompt: 'none',
+      state: 'p',
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+    });
+    const back = await browser.follow(silent.href, (u) => u.href.startsWith(REDIRECT));
+    assert.equal(back.url.searchParams.get('error'), 'login_required', 'no session left');
+  }
+
   test('organization routing: code -> tokens -> verified ID token -> userinfo -> refresh', async () => {
     const { callback, verifier, state } = await login({ organization: orgId });
     const tokens = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier, expectedState: state });
@@ -142,16 +156,7 @@ describe('SP-initiated login through the mock connector', await requires('postgr
     const done = await browser.post(`${issuer}/oauth/logout/confirm`, { xsrf: hiddenField(page, 'xsrf'), logout: 'yes' });
     const end = await browser.follow(new URL(done.headers.get('location')!, issuer).href);
     assert.match(await end.response.text(), /You are signed out/);
-    const silent = oidc.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT,
-      scope: 'openid',
-      prompt: 'none',
-      state: 'p',
-      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
-      code_challenge_method: 'S256',
-    });
-    const back = await browser.follow(silent.href, (u) => u.href.startsWith(REDIRECT));
-    assert.equal(back.url.searchParams.get('error'), 'login_required', 'no session left');
+    await expectNoSession(browser);
   });
 
   test('sessions are listed by organization and revoking them ends refresh tokens', async () => {
@@ -173,16 +178,7 @@ describe('SP-initiated login through the mock connector', await requires('postgr
     await assert.rejects(oidc.refreshTokenGrant(rp, tokens.refresh_token!), (error: { error?: string }) => error.error === 'invalid_grant');
     const again = await request(gw.app).get(`/api/v1/sessions?profile_id=${profileId}`).set(bearer(gw.rootKey)).expect(200);
     assert.deepEqual(again.body.data, []);
-    const silent = oidc.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT,
-      scope: 'openid',
-      prompt: 'none',
-      state: 'p',
-      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
-      code_challenge_method: 'S256',
-    });
-    const back = await browser.follow(silent.href, (u) => u.href.startsWith(REDIRECT));
-    assert.equal(back.url.searchParams.get('error'), 'login_required');
+    await expectNoSession(browser);
   });
 
   test('a connection’s attribute mapping shapes the profile', async () => {
