@@ -265,6 +265,29 @@ describe('SP-initiated login through the mock connector', await requires('postgr
     assert.match(await replay.text(), /already used or is unknown/);
   });
 
+  test('the browser cannot steer a login out of the organization the product named', async () => {
+    const other = await gw.services.organizations.create(cliContext(), { name: 'Elsewhere', domains: ['elsewhere.test'] });
+    const foreign = await gw.services.connections.create(cliContext(), other.id, { type: 'mock', name: 'Foreign', status: 'active', config: mockConfig });
+    const browser = new Browser();
+    const url = oidc.buildAuthorizationUrl(rp, {
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      organization: orgId,
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+    });
+    const interaction = await browser.follow(url.href, (u) => u.pathname.startsWith('/sso/interactions/'));
+    const steered = await browser.get(`${interaction.url.href}?connection=${foreign.connection.id}`);
+    assert.equal(steered.status, 404);
+    assert.match(await steered.text(), /connection does not exist/);
+    const hinted = await browser.get(`${interaction.url.href}?login_hint=x@elsewhere.test`);
+    assert.equal(hinted.status, 303, 'the hint only fills in; the product’s organization still routes');
+    assert.match(hinted.headers.get('location') ?? '', /\/mock-idp\/login/);
+    const noCookie = await new Browser().get(interaction.url.href);
+    assert.equal(noCookie.status, 400);
+    assert.match(await noCookie.text(), /started in another browser/);
+  });
+
   test('unknown targets get a clear page, never a 500', async () => {
     const browser = new Browser();
     const base = { redirect_uri: REDIRECT, scope: 'openid', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' };

@@ -16,17 +16,26 @@ export function ssoRoutes(provider: Provider, broker: LoginBroker, store: Store)
   const router = Router();
 
   router.get(`${INTERACTION_PATH}/:uid`, async (req: Request, res: Response) => {
-    const details = await provider.interactionDetails(req, res);
+    const details = await provider.interactionDetails(req, res).catch((cause: unknown) => {
+      throw new InvalidRequest('This sign-in session has expired or was started in another browser. Start again from the application.', {
+        code: 'interaction_not_found',
+        cause,
+      });
+    });
     if (details.uid !== req.params.uid) throw new InvalidRequest('This sign-in session does not match; start again.', { code: 'interaction_mismatch' });
     const params = details.params as Record<string, unknown>;
     const client = await provider.Client.find(String(params.client_id));
-    const onlyOrganization = (client?.metadata()['urn:gatehouse:organization_id'] as string | null | undefined) ?? null;
+    const clientOrganization = (client?.metadata()['urn:gatehouse:organization_id'] as string | null | undefined) ?? null;
+    const requestedOrganization = text(params.organization);
+    // What the product asked for wins; the browser's answers (our chooser and email pages) only
+    // fill in what it left open, and never leave the organization the product named.
     const hints = {
-      connection: text(req.query.connection) ?? text(params.connection),
-      organization: text(params.organization),
-      loginHint: text(req.query.login_hint) ?? text(params.login_hint),
+      connection: text(params.connection) ?? text(req.query.connection),
+      organization: requestedOrganization,
+      loginHint: text(params.login_hint) ?? text(req.query.login_hint),
       domainHint: text(params.domain_hint),
     };
+    const onlyOrganization = clientOrganization ?? requestedOrganization ?? null;
     const route = await routeLogin(store, hints, onlyOrganization);
     const here = `${INTERACTION_PATH}/${details.uid}`;
     if (route.kind === 'ask_email') return void res.type('html').send(askEmailPage(here));
