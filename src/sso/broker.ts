@@ -37,7 +37,7 @@ export function loginBroker(deps: BrokerDeps) {
     return connector;
   }
 
-  async function recordLogin(connection: Pick<ConnectionRecord, 'id' | 'organizationId'>, outcome: 'success' | 'failure', metadata: Record<string, unknown>, profileId?: string) {
+  async function recordLogin(connection: { id: string | null; organizationId: string | null }, outcome: 'success' | 'failure', metadata: Record<string, unknown>, profileId?: string) {
     const what = { action: outcome === 'success' ? 'login.succeeded' : 'login.failed', targetType: 'connection', targetId: connection.id, organizationId: connection.organizationId };
     const ctx = systemContext('login');
     const actor = profileId ? { ...ctx, actor: { ...ctx.actor, type: 'user' as const, id: profileId, name: null } } : ctx;
@@ -62,7 +62,11 @@ export function loginBroker(deps: BrokerDeps) {
     /** Returns the interaction to resume and the signed-in profile. Every refusal is audited. */
     async finish(params: Record<string, string>): Promise<{ interactionUid: string; profile: ProfileRecord }> {
       const attempt = params.state ? await deps.store.loginAttempts.consume(params.state) : undefined;
-      if (!attempt) throw new UpstreamRejected('This sign-in link was already used or is unknown. Start the sign-in again.', { code: 'login_attempt_not_found' });
+      if (!attempt) {
+        // Replayed, forged or long-expired: no connection to attribute it to, but still on record.
+        await recordLogin({ id: null, organizationId: null }, 'failure', { reason: 'login_attempt_not_found' });
+        throw new UpstreamRejected('This sign-in link was already used or is unknown. Start the sign-in again.', { code: 'login_attempt_not_found' });
+      }
       const connection = await deps.store.connections.get(attempt.connectionId);
       try {
         const now = deps.clock();

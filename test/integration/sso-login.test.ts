@@ -119,6 +119,9 @@ describe('SP-initiated login through the mock connector', await requires('postgr
     const tokens = await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier, expectedState: state });
     const { payload } = await jwtVerify(tokens.id_token!, createRemoteJWKSet(new URL(`${issuer}/oauth/jwks`)), { issuer, audience: rp.clientMetadata().client_id });
     assert.match(String(payload.sub), /^prof_[0-9A-Z]{26}$/);
+    assert.equal(payload.email, 'ada@acme.test', 'the ID token carries the identity too');
+    assert.equal(payload.org_id, orgId);
+    assert.deepEqual(payload.groups, ['eng', 'admins']);
     const info = await oidc.fetchUserInfo(rp, tokens.access_token, String(payload.sub));
     assert.equal(info.email, 'ada@acme.test');
     assert.equal(info.given_name, 'Ada');
@@ -263,6 +266,8 @@ describe('SP-initiated login through the mock connector', await requires('postgr
     const replay = await browser.get(callback);
     assert.equal(replay.status, 401);
     assert.match(await replay.text(), /already used or is unknown/);
+    const failures = (await gw.store.auditLogs.list({ limit: 10_000 })).data.filter((e) => e.action === 'login.failed');
+    assert.ok(failures.some((e) => e.metadata.reason === 'login_attempt_not_found'), 'the replay is on record');
   });
 
   test('the browser cannot steer a login out of the organization the product named', async () => {

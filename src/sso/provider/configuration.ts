@@ -90,6 +90,8 @@ export function providerConfiguration(input: ProviderConfigInput): Configuration
       },
       claimsParameter: { enabled: false },
     },
+    // Products read the identity from the ID token as well as from userinfo.
+    conformIdTokenClaims: false,
     rotateRefreshToken: true,
     issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
     ttl: {
