@@ -6,6 +6,7 @@ import { mockIdpRoutes, type MockIdpPages } from '../http/routes/mock-idp.js';
 import { ssoRoutes } from '../http/routes/sso.js';
 import { providerViews } from '../http/views/provider-pages.js';
 import type { Logger } from '../logger.js';
+import { createGuardedFetch } from '../outbound/guarded-fetch.js';
 import { loginBroker } from '../sso/broker.js';
 import type { ConnectorRegistry, PresetRegistry } from '../sso/connector.js';
 import { findProfileAccount } from '../sso/provider/accounts.js';
@@ -47,6 +48,7 @@ export async function buildSso(w: SsoWiring): Promise<{ oidc: OpenIdProvider; ro
     secretBox: w.secretBox,
     publicUrl: w.config.http.publicUrl,
     allowInsecureOutbound: w.config.security.allowInsecureOutbound,
+    outboundFetch: createGuardedFetch({ allowInsecure: w.config.security.allowInsecureOutbound }),
     clock,
   });
   const routers = [ssoRoutes(oidc.provider, broker, w.store)];

@@ -10,7 +10,7 @@ import type { SecretBox } from '../store/encryption.js';
 import type { ConnectionRecord, ProfileRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { applyAttributeMapping, effectiveMapping } from './attribute-mapping.js';
-import type { ConnectorRegistry, LoginRedirect, OidcConnector, PresetRegistry, Stash } from './connector.js';
+import type { ConnectorRegistry, LoginRedirect, OidcConnector, OutboundFetch, PresetRegistry, Stash } from './connector.js';
 
 export const OIDC_CALLBACK_PATH = '/oidc/callback';
 export const LOGIN_ATTEMPT_TTL_MS = 10 * 60 * 1000;
@@ -22,6 +22,8 @@ export interface BrokerDeps {
   secretBox: SecretBox;
   publicUrl: string;
   allowInsecureOutbound: boolean;
+  /** Guarded outbound HTTP for connectors (discovery, JWKS, metadata). */
+  outboundFetch: OutboundFetch;
   clock: () => Date;
 }
 
@@ -32,7 +34,12 @@ export function loginBroker(deps: BrokerDeps) {
     const type = deps.registry[connection.type];
     if (!type) throw new UpstreamRejected('This sign-in connection is not available.', { code: 'connection_type_disabled' });
     const config = type.configSchema.parse(openSecrets(deps.secretBox, connection.organizationId, type.secretFields, connection.config));
-    const connector = type.open(config, { clock: deps.clock, publicUrl: deps.publicUrl, allowInsecureOutbound: deps.allowInsecureOutbound });
+    const connector = type.open(config, {
+      clock: deps.clock,
+      publicUrl: deps.publicUrl,
+      allowInsecureOutbound: deps.allowInsecureOutbound,
+      fetch: deps.outboundFetch,
+    });
     if (connector.protocol !== 'oidc') throw new TypeError(`${connection.type}: SAML responses arrive at the ACS, not here`);
     return connector;
   }

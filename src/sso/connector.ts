@@ -106,13 +106,19 @@ export interface OidcConnector {
 
 export type Connector = SamlConnector | OidcConnector;
 
+/** fetch restricted to what a customer may make Gatehouse request (see src/outbound/). */
+export type OutboundFetch = (
+  url: string | URL,
+  init?: { method?: string; headers?: Record<string, string>; body?: string },
+) => Promise<Response>;
+
 export interface ConnectorDeps {
   /** Protocol checks read this, never Date.now(), so tests can pin time. */
   readonly clock: () => Date;
   /** Gatehouse's external base URL, without a trailing slash. */
   readonly publicUrl: string;
   /** Outbound HTTP already wrapped by the core's private-address guard. */
-  readonly fetch?: typeof fetch;
+  readonly fetch?: OutboundFetch;
   readonly allowInsecureOutbound: boolean;
 }
 

@@ -4,6 +4,7 @@ import { connectorTypes, idpPresets } from '../../connectors/index.js';
 import { completeMockLogin, mockConfigSchema } from '../../connectors/mock/index.js';
 import { cliContext } from '../../src/admin/context.js';
 import { UpstreamRejected } from '../../src/errors.js';
+import { createGuardedFetch } from '../../src/outbound/guarded-fetch.js';
 import { loginBroker } from '../../src/sso/broker.js';
 import { routeLogin } from '../../src/sso/routing.js';
 import { createSecretBox } from '../../src/store/encryption.js';
@@ -26,6 +27,7 @@ describe('login broker', await requires('postgres'), () => {
       secretBox: createSecretBox(gw.config.security.encryptionKey!),
       publicUrl: 'http://gatehouse.test',
       allowInsecureOutbound: false,
+      outboundFetch: createGuardedFetch({ allowInsecure: false }),
       clock: () => now,
     });
 
