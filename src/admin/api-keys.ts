@@ -1,12 +1,12 @@
 // Admin API keys: issued once (only the hash is kept), scoped by permission and optionally to one
 // organization, revocable. A key never creates a key more powerful or wider-reaching than itself.
 import { z } from 'zod';
-import { NotFound, Unauthenticated } from '../errors.js';
+import { Unauthenticated } from '../errors.js';
 import type { ApiKeyRecord, Page } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { issueSecret, lookupPrefixOf, looksLike, secretMatches } from '../store/secret-tokens.js';
 import { audited } from './audit.js';
-import type { Actor, AdminContext } from './context.js';
+import { narrowToOwn, requireReach, type Actor, type AdminContext } from './context.js';
 import type { ListParams } from './list-params.js';
 import { isKnownScope, requireScope, requireSubset, WILDCARD } from './scopes.js';
 import { parseInput } from './validation.js';
@@ -32,19 +32,12 @@ export interface CreatedApiKey {
 const LAST_USED_GRANULARITY_MS = 60_000;
 
 export function apiKeyService(store: Store, clock: () => Date = () => new Date()) {
-  function reach(ctx: AdminContext, key: ApiKeyRecord): void {
-    if (ctx.actor.organizationId !== null && key.organizationId !== ctx.actor.organizationId) throw new NotFound('API key not found');
-  }
-
   return {
     async create(ctx: AdminContext, input: unknown): Promise<CreatedApiKey> {
       requireScope(ctx.actor.scopes, 'api_keys:write');
       const body = parseInput(createSchema, input);
-      // A scoped actor's keys inherit its organization; naming another one is a 404 like any other reach.
-      const organizationId = ctx.actor.organizationId ?? body.organization_id;
-      if (ctx.actor.organizationId !== null && body.organization_id !== null && body.organization_id !== ctx.actor.organizationId) {
-        throw new NotFound('organization not found');
-      }
+      // A scoped actor's keys inherit its organization.
+      const organizationId = narrowToOwn(ctx, body.organization_id);
       requireSubset(ctx.actor.scopes, body.scopes);
       return audited(store, ctx, { action: 'api_key.created', targetType: 'api_key', organizationId }, async (tx) => {
         if (organizationId !== null) await tx.organizations.get(organizationId);
@@ -68,13 +61,13 @@ export function apiKeyService(store: Store, clock: () => Date = () => new Date()
     async get(ctx: AdminContext, id: string): Promise<ApiKeyRecord> {
       requireScope(ctx.actor.scopes, 'api_keys:read');
       const key = await store.apiKeys.get(id);
-      reach(ctx, key);
+      requireReach(ctx, key.organizationId, 'API key');
       return key;
     },
 
     async revoke(ctx: AdminContext, id: string): Promise<ApiKeyRecord> {
       requireScope(ctx.actor.scopes, 'api_keys:write');
-      reach(ctx, await store.apiKeys.get(id));
+      requireReach(ctx, (await store.apiKeys.get(id)).organizationId, 'API key');
       const what = { action: 'api_key.revoked', targetType: 'api_key', targetId: id };
       return audited(store, ctx, what, async (tx) => {
         const key = await tx.apiKeys.revoke(id, clock());

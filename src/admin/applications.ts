@@ -2,13 +2,13 @@
 // Provider). client_secret is shown once and kept hashed; rotation overlaps old and new secrets so
 // a product can roll without downtime.
 import { z } from 'zod';
-import { InvalidRequest, NotFound } from '../errors.js';
+import { InvalidRequest } from '../errors.js';
 import type { Application, Page } from '../store/records.js';
 import { issueSecret, secretMatches } from '../store/secret-tokens.js';
 import { newId } from '../store/ids.js';
 import type { Store } from '../store/store.js';
 import { audited } from './audit.js';
-import type { AdminContext } from './context.js';
+import { narrowToOwn, requireReach, type AdminContext } from './context.js';
 import type { ListParams } from './list-params.js';
 import { initiateLoginUri, redirectUri } from './redirect-uris.js';
 import { requireScope } from './scopes.js';
@@ -46,7 +46,7 @@ export function applicationService(store: Store, clock: () => Date = () => new D
   /** Global applications belong to no tenant: only unscoped keys manage them. Others' are a 404. */
   async function reachable(ctx: AdminContext, id: string): Promise<Application> {
     const app = await store.applications.get(id);
-    if (ctx.actor.organizationId !== null && app.organizationId !== ctx.actor.organizationId) throw new NotFound('application not found');
+    requireReach(ctx, app.organizationId, 'application');
     return app;
   }
   const what = (action: string, app: Pick<Application, 'id' | 'organizationId'>) => ({
@@ -60,9 +60,7 @@ export function applicationService(store: Store, clock: () => Date = () => new D
     async create(ctx: AdminContext, input: unknown): Promise<IssuedApplication> {
       requireScope(ctx.actor.scopes, 'applications:write');
       const body = parseInput(createSchema, input);
-      const own = ctx.actor.organizationId;
-      if (own !== null && body.organization_id !== null && body.organization_id !== own) throw new NotFound('organization not found');
-      const organizationId = own ?? body.organization_id;
+      const organizationId = narrowToOwn(ctx, body.organization_id);
       const secret = body.token_endpoint_auth_method === 'none' ? undefined : issueSecret('clientSecret');
       return audited(store, ctx, { action: 'application.created', targetType: 'application', organizationId }, async (tx) => {
         if (organizationId !== null) await tx.organizations.get(organizationId);

@@ -1,8 +1,7 @@
 // Reading the audit trail. An organization-scoped key reads only its organization's entries.
-import { NotFound } from '../errors.js';
 import type { AuditLogEntry, Page } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import type { AdminContext } from './context.js';
+import { narrowToOwn, type AdminContext } from './context.js';
 import type { ListParams } from './list-params.js';
 import { requireScope } from './scopes.js';
 
@@ -10,11 +9,7 @@ export function auditLogService(store: Store) {
   return {
     async list(ctx: AdminContext, params: ListParams & { organizationId?: string | undefined }): Promise<Page<AuditLogEntry>> {
       requireScope(ctx.actor.scopes, 'audit_logs:read');
-      const own = ctx.actor.organizationId;
-      if (own !== null && params.organizationId !== undefined && params.organizationId !== own) {
-        throw new NotFound('organization not found');
-      }
-      return store.auditLogs.list({ ...params, organizationId: own ?? params.organizationId });
+      return store.auditLogs.list({ ...params, organizationId: narrowToOwn(ctx, params.organizationId) });
     },
   };
 }

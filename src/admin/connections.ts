@@ -2,14 +2,14 @@
 // type's own schema, its secret fields are sealed at rest, and status changes are recorded as
 // connection.activated / connection.deactivated (the lifecycle events issue hooks in there).
 import { z } from 'zod';
-import { InvalidRequest, NotFound } from '../errors.js';
+import { InvalidRequest } from '../errors.js';
 import type { ConnectorRegistry, ConnectorType, PresetRegistry } from '../sso/connector.js';
 import type { SecretBox } from '../store/encryption.js';
 import type { ConnectionRecord, ConnectionStatus, Page } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { auditEntry, audited } from './audit.js';
 import { maskSecrets, mergeConfig, openSecrets, sealSecrets } from '../store/connection-secrets.js';
-import type { AdminContext } from './context.js';
+import { requireReach, type AdminContext } from './context.js';
 import type { ListParams } from './list-params.js';
 import { requireScope } from './scopes.js';
 import { parseInput } from './validation.js';
@@ -49,12 +49,9 @@ export function connectionService(store: Store, registry: ConnectorRegistry, box
     if (!found) throw new InvalidRequest(`Connection type ${type} is not enabled on this gateway`, { code: 'unknown_connection_type' });
     return found;
   };
-  const reach = (ctx: AdminContext, organizationId: string) => {
-    if (ctx.actor.organizationId !== null && ctx.actor.organizationId !== organizationId) throw new NotFound('organization not found');
-  };
   const reachable = async (ctx: AdminContext, id: string) => {
     const connection = await store.connections.get(id);
-    if (ctx.actor.organizationId !== null && ctx.actor.organizationId !== connection.organizationId) throw new NotFound('connection not found');
+    requireReach(ctx, connection.organizationId, 'connection');
     return connection;
   };
   const view = (connection: ConnectionRecord): ConnectionView => ({
@@ -72,7 +69,7 @@ export function connectionService(store: Store, registry: ConnectorRegistry, box
   return {
     async create(ctx: AdminContext, organizationId: string, input: unknown): Promise<ConnectionView> {
       requireScope(ctx.actor.scopes, 'connections:write');
-      reach(ctx, organizationId);
+      requireReach(ctx, organizationId, 'organization');
       const body = parseInput(createSchema, input);
       const type = typeOf(body.type);
       const config = prepare(type, organizationId, body.config);
@@ -100,7 +97,7 @@ export function connectionService(store: Store, registry: ConnectorRegistry, box
 
     async list(ctx: AdminContext, organizationId: string, params: ListParams): Promise<Page<ConnectionView>> {
       requireScope(ctx.actor.scopes, 'connections:read');
-      reach(ctx, organizationId);
+      requireReach(ctx, organizationId, 'organization');
       await store.organizations.get(organizationId);
       const page = await store.connections.list({ ...params, organizationId });
       return { data: page.data.map(view), after: page.after };

@@ -1,11 +1,11 @@
 // Organizations: the tenants. Every verb checks the caller's scope; an organization-scoped key
 // sees only its own organization, and anything else is a 404, as if it did not exist.
 import { z } from 'zod';
-import { Forbidden, NotFound } from '../errors.js';
+import { Forbidden } from '../errors.js';
 import type { Organization, Page } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { audited } from './audit.js';
-import type { AdminContext } from './context.js';
+import { requireReach, type AdminContext } from './context.js';
 import { requireScope } from './scopes.js';
 import { parseInput } from './validation.js';
 import type { ListParams } from './list-params.js';
@@ -34,10 +34,7 @@ const createSchema = z.strictObject({ ...fields, domains: fields.domains.default
 const updateSchema = z.strictObject(fields).partial();
 
 export function organizationService(store: Store) {
-  /** NotFound, not Forbidden, for another tenant's id: existence is not disclosed. */
-  function reach(ctx: AdminContext, id: string): void {
-    if (ctx.actor.organizationId !== null && ctx.actor.organizationId !== id) throw new NotFound('organization not found');
-  }
+  const reach = (ctx: AdminContext, id: string) => requireReach(ctx, id, 'organization');
 
   return {
     async create(ctx: AdminContext, input: unknown): Promise<Organization> {

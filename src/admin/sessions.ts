@@ -6,7 +6,7 @@ import { NotFound } from '../errors.js';
 import type { Page, SessionRecord } from '../store/records.js';
 import type { Repositories, Store } from '../store/store.js';
 import { audited } from './audit.js';
-import type { AdminContext } from './context.js';
+import { narrowToOwn, type AdminContext } from './context.js';
 import type { ListParams } from './list-params.js';
 import { requireScope } from './scopes.js';
 import { parseInput } from './validation.js';
@@ -29,9 +29,7 @@ async function end(tx: Repositories, session: SessionRecord): Promise<void> {
 export function sessionService(store: Store, clock: () => Date = () => new Date()) {
   /** A scoped key's filter is pinned to its organization; naming another is a 404. */
   function scoped(ctx: AdminContext, filter: z.output<typeof filterSchema>) {
-    const own = ctx.actor.organizationId;
-    if (own !== null && filter.organization_id !== undefined && filter.organization_id !== own) throw new NotFound('organization not found');
-    return { organizationId: own ?? filter.organization_id, connectionId: filter.connection_id, profileId: filter.profile_id };
+    return { organizationId: narrowToOwn(ctx, filter.organization_id), connectionId: filter.connection_id, profileId: filter.profile_id };
   }
 
   return {

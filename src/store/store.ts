@@ -11,7 +11,6 @@ import type {
   PageRequest,
   SessionRecord,
   SigningKeyRecord,
-  TokenEndpointAuthMethod,
 } from './records.js';
 
 export interface OrganizationInput {
@@ -64,15 +63,7 @@ export interface AuditLogRepository {
   deleteOlderThan(before: Date): Promise<number>;
 }
 
-export interface ApplicationInput {
-  name: string;
-  organizationId: string | null;
-  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
-  redirectUris: string[];
-  postLogoutRedirectUris: string[];
-  initiateLoginUri: string | null;
-  idTokenSignedResponseAlg: 'RS256' | 'ES256';
-}
+export type ApplicationInput = Omit<Application, 'id' | 'clientId' | 'createdAt' | 'updatedAt' | 'secrets'>;
 
 export interface SecretHashInput {
   prefix: string;
