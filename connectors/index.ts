@@ -2,8 +2,9 @@
 // and passes it down, so the core never names a connector.
 import type { ConnectorRegistry } from '../src/sso/connector.js';
 import { mockConnectorType } from './mock/index.js';
+import { samlConnectorType } from './saml/index.js';
 
 export { idpPresets } from './presets/index.js';
 
-// saml and oidc are added here when they land.
-export const connectorTypes = { mock: mockConnectorType } satisfies ConnectorRegistry;
+// oidc is added here when it lands.
+export const connectorTypes = { saml: samlConnectorType, mock: mockConnectorType } satisfies ConnectorRegistry;

@@ -15,6 +15,9 @@ export const idpPresets = {
     last_name: `${WS_CLAIMS}/surname`,
     name: 'http://schemas.microsoft.com/identity/claims/displayname',
     groups: 'http://schemas.microsoft.com/ws/2008/06/identity/claims/groups',
+    object_id: 'http://schemas.microsoft.com/identity/claims/objectidentifier',
+    tenant_id: 'http://schemas.microsoft.com/identity/claims/tenantid',
+    upn: `${WS_CLAIMS}/upn`,
   }),
   google: preset('google', 'Google Workspace', { email: 'email', first_name: 'firstName', last_name: 'lastName', groups: 'groups' }),
   adfs: preset('adfs', 'Active Directory Federation Services', {
@@ -22,6 +25,7 @@ export const idpPresets = {
     first_name: `${WS_CLAIMS}/givenname`,
     last_name: `${WS_CLAIMS}/surname`,
     groups: 'http://schemas.xmlsoap.org/claims/Group',
+    upn: `${WS_CLAIMS}/upn`,
   }),
   onelogin: preset('onelogin', 'OneLogin', { email: 'User.email', first_name: 'User.FirstName', last_name: 'User.LastName', groups: 'memberOf' }),
   ping: preset('ping', 'Ping Identity', { email: 'email', first_name: 'firstName', last_name: 'lastName', groups: 'memberOf' }),

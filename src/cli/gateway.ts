@@ -7,7 +7,8 @@ import type { ReadinessCheck } from '../http/routes/health.js';
 import { listen } from '../http/server.js';
 import { bullmqRunner } from '../jobs/bullmq-runner.js';
 import { inProcessRunner, type JobRunner } from '../jobs/runner.js';
-import { periodicTasks } from '../jobs/tasks.js';
+import { periodicTasks, type TaskDeps } from '../jobs/tasks.js';
+import { createGuardedFetch } from '../outbound/guarded-fetch.js';
 import { redactUrl, type Logger } from '../logger.js';
 import { applyMigrations } from '../store/migrations/migrate.js';
 import { requireMigrated } from '../store/migrations/pending.js';
@@ -63,7 +64,9 @@ export async function startGateway(
     const encryptionKey = requireKey(config);
     const secretBox = createSecretBox(encryptionKey, config.security.previousEncryptionKeys);
     const { registry, presets, mockIdp } = connectors;
-    const services = adminServices(store, { registry, presets, secretBox });
+    const outboundFetch = createGuardedFetch({ allowInsecure: config.security.allowInsecureOutbound });
+    const gateway = { clock: () => new Date(), publicUrl: config.http.publicUrl, fetch: outboundFetch, allowInsecureOutbound: config.security.allowInsecureOutbound };
+    const services = adminServices(store, { registry, presets, secretBox, gateway });
     const readiness: ReadinessCheck[] = [{ name: 'database', check: () => store.ping() }];
     if (config.redis.url !== undefined) {
       const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
@@ -73,14 +76,15 @@ export async function startGateway(
     }
 
     if (options.workers) {
-      const runner = jobRunner(config, logger, store);
+      const refreshable = Object.values(registry).filter((t) => t.prepare).map((t) => t.type);
+      const runner = jobRunner(config, logger, store, { types: refreshable, connections: services.connections });
       await runner.start();
       stack.push(() => runner.stop());
       logger.info({ runner: runner.kind }, 'background workers started');
     }
     let port: number | undefined;
     if (options.http) {
-      const sso = await buildSso({ config, logger, store, applications: services.applications, registry, presets, secretBox, encryptionKey, mockIdp });
+      const sso = await buildSso({ config, logger, store, applications: services.applications, registry, presets, secretBox, encryptionKey, mockIdp, outboundFetch });
       const app = createApp({ config, logger, services, readiness, openIdProvider: sso.oidc.handler, routers: sso.routers });
       const server = await listen(app, config.http.host, config.http.port, config.http.shutdownTimeoutMs);
       stack.push(() => server.close());
@@ -95,8 +99,8 @@ export async function startGateway(
   }
 }
 
-function jobRunner(config: Config, logger: Logger, store: ReturnType<typeof createPrismaStore>): JobRunner {
-  const tasks = periodicTasks({ store, logger, clock: () => new Date(), auditLogRetentionDays: config.jobs.auditLogRetentionDays });
+function jobRunner(config: Config, logger: Logger, store: ReturnType<typeof createPrismaStore>, refresh: TaskDeps['refresh']): JobRunner {
+  const tasks = periodicTasks({ store, logger, clock: () => new Date(), auditLogRetentionDays: config.jobs.auditLogRetentionDays, refresh });
   return config.redis.url === undefined ? inProcessRunner(tasks, logger) : bullmqRunner(tasks, logger, { redisUrl: config.redis.url });
 }
 

@@ -6,7 +6,7 @@ import { connectionService } from '../admin/connections.js';
 import { organizationService } from '../admin/organizations.js';
 import { sessionService } from '../admin/sessions.js';
 import type { AdminServices } from '../http/routes/admin/index.js';
-import type { ConnectorRegistry, PresetRegistry } from '../sso/connector.js';
+import type { ConnectorRegistry, GatewayDeps, PresetRegistry } from '../sso/connector.js';
 import type { SecretBox } from '../store/encryption.js';
 import type { Store } from '../store/store.js';
 
@@ -14,17 +14,18 @@ export interface ServiceDeps {
   registry: ConnectorRegistry;
   presets: PresetRegistry;
   secretBox: SecretBox;
-  clock?: () => Date;
+  /** For connector kinds completing a config (SAML metadata URLs, SP keys). */
+  gateway: GatewayDeps;
 }
 
 export function adminServices(store: Store, deps: ServiceDeps): AdminServices {
-  const clock = deps.clock ?? (() => new Date());
+  const clock = deps.gateway.clock;
   return {
     organizations: organizationService(store),
     apiKeys: apiKeyService(store, clock),
     auditLogs: auditLogService(store),
     applications: applicationService(store, clock),
-    connections: connectionService(store, deps.registry, deps.secretBox, deps.presets),
+    connections: connectionService(store, deps),
     sessions: sessionService(store, clock),
   };
 }

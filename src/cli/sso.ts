@@ -3,12 +3,14 @@ import type { Router } from 'express';
 import type { ApplicationService } from '../admin/applications.js';
 import type { Config } from '../config.js';
 import { mockIdpRoutes, type MockIdpPages } from '../http/routes/mock-idp.js';
+import { idpInitiatedLogins } from '../http/routes/idp-initiated.js';
+import { samlRoutes } from '../http/routes/saml.js';
 import { ssoRoutes } from '../http/routes/sso.js';
 import { providerViews } from '../http/views/provider-pages.js';
 import type { Logger } from '../logger.js';
 import { createGuardedFetch } from '../outbound/guarded-fetch.js';
 import { loginBroker } from '../sso/broker.js';
-import type { ConnectorRegistry, PresetRegistry } from '../sso/connector.js';
+import type { ConnectorRegistry, OutboundFetch, PresetRegistry } from '../sso/connector.js';
 import { findProfileAccount } from '../sso/provider/accounts.js';
 import { createOpenIdProvider, type OpenIdProvider } from '../sso/provider/index.js';
 import type { SecretBox } from '../store/encryption.js';
@@ -25,6 +27,8 @@ export interface SsoWiring {
   encryptionKey: Buffer;
   mockIdp?: MockIdpPages<any> | undefined;
   clock?: () => Date;
+  /** Defaults to a guarded fetch under the configured policy. */
+  outboundFetch?: OutboundFetch;
 }
 
 export async function buildSso(w: SsoWiring): Promise<{ oidc: OpenIdProvider; routers: Router[] }> {
@@ -48,10 +52,11 @@ export async function buildSso(w: SsoWiring): Promise<{ oidc: OpenIdProvider; ro
     secretBox: w.secretBox,
     publicUrl: w.config.http.publicUrl,
     allowInsecureOutbound: w.config.security.allowInsecureOutbound,
-    outboundFetch: createGuardedFetch({ allowInsecure: w.config.security.allowInsecureOutbound }),
+    outboundFetch: w.outboundFetch ?? createGuardedFetch({ allowInsecure: w.config.security.allowInsecureOutbound }),
     clock,
   });
-  const routers = [ssoRoutes(oidc.provider, broker, w.store)];
+  const idpInitiated = idpInitiatedLogins(w.store, w.config.http.publicUrl, clock);
+  const routers = [ssoRoutes(oidc.provider, broker, w.store, idpInitiated), samlRoutes(oidc.provider, broker, idpInitiated)];
   if (w.mockIdp && w.registry[w.mockIdp.type.type]) routers.push(mockIdpRoutes(w.mockIdp, w.store, w.secretBox, clock));
   return { oidc, routers };
 }

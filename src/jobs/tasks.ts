@@ -2,6 +2,8 @@
 // there is no Redis). Each task is idempotent: running it twice, or on two workers, is harmless.
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
+import type { ConnectionService } from '../admin/connections.js';
+import { systemContext } from '../admin/context.js';
 
 export interface PeriodicTask {
   name: string;
@@ -14,6 +16,8 @@ export interface TaskDeps {
   logger: Logger;
   clock: () => Date;
   auditLogRetentionDays: number;
+  /** Connection kinds whose config points at something to re-fetch (SAML metadata URLs), with the service that does it. */
+  refresh?: { types: readonly string[]; connections: ConnectionService } | undefined;
 }
 
 const DAY_MS = 86_400_000;
@@ -31,7 +35,7 @@ export function auditLogRetention(deps: TaskDeps): PeriodicTask {
   };
 }
 
-/** Login attempts and oidc-provider records past their expiry are already refused; this drops them. */
+/** Login attempts, oidc-provider records, SAML replay records and IdP-initiated logins past their expiry are already refused; this drops them. */
 export function expiredLoginState(deps: TaskDeps): PeriodicTask {
   return {
     name: 'expired-login-state',
@@ -40,11 +44,43 @@ export function expiredLoginState(deps: TaskDeps): PeriodicTask {
       const now = deps.clock();
       const attempts = await deps.store.loginAttempts.deleteExpired(now);
       const records = await deps.store.oidcPayloads.deleteExpired(now);
-      if (attempts + records > 0) deps.logger.info({ task: 'expired-login-state', attempts, records }, 'removed expired login state');
+      const assertions = await deps.store.samlAssertions.deleteExpired(now);
+      const idpInitiated = await deps.store.idpInitiatedLogins.deleteExpired(now);
+      if (attempts + records + assertions + idpInitiated > 0) {
+        deps.logger.info({ task: 'expired-login-state', attempts, records, assertions, idpInitiated }, 'removed expired login state');
+      }
+    },
+  };
+}
+
+/**
+ * Re-fetches what connections point at (IdP metadata URLs) so certificate rotations at the IdP are
+ * picked up; a change is applied and audited by the service, a failure is logged and retried next run.
+ */
+export function connectionRefresh(deps: TaskDeps): PeriodicTask {
+  return {
+    name: 'connection-refresh',
+    everyMs: 6 * 60 * 60 * 1000,
+    async run() {
+      if (!deps.refresh || deps.refresh.types.length === 0) return;
+      const ctx = systemContext('connection-refresh');
+      let after: string | undefined;
+      do {
+        const page = await deps.store.connections.listOfTypes(deps.refresh.types, { limit: 100, after });
+        for (const connection of page.data) {
+          try {
+            const { changed } = await deps.refresh.connections.refresh(ctx, connection.id);
+            if (changed.length > 0) deps.logger.info({ task: 'connection-refresh', connection: connection.id, changed }, 'connection config refreshed');
+          } catch (err) {
+            deps.logger.warn({ task: 'connection-refresh', connection: connection.id, err: err instanceof Error ? err.message : String(err) }, 'connection refresh failed');
+          }
+        }
+        after = page.after ?? undefined;
+      } while (after);
     },
   };
 }
 
 export function periodicTasks(deps: TaskDeps): PeriodicTask[] {
-  return [auditLogRetention(deps), expiredLoginState(deps)];
+  return [auditLogRetention(deps), expiredLoginState(deps), connectionRefresh(deps)];
 }

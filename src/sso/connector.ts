@@ -90,11 +90,24 @@ export interface Profile extends UpstreamIdentity {
   readonly customAttributes: Readonly<Record<string, unknown>>;
 }
 
+/** A SAML response that passed every check the connector can make without state. */
+export interface SamlVerdict {
+  readonly identity: UpstreamIdentity;
+  /** The assertion's ID: the core accepts each one once per connection (replay store). */
+  readonly assertionId: string;
+  /** Until when the assertion could be replayed: the replay record is kept at least that long. */
+  readonly replayableUntil: Date;
+}
+
 export interface SamlConnector {
   readonly protocol: 'saml';
   createLoginRequest(input: LoginRequestInput): Promise<LoginRequest>;
   /** Throws UpstreamRejected (detail = the failed check) for anything it cannot vouch for. */
-  handleResponse(input: SamlResponseInput): Promise<UpstreamIdentity>;
+  handleResponse(input: SamlResponseInput): Promise<SamlVerdict>;
+  /** The SP metadata document the IdP loads (entity ID, ACS, certificates). */
+  spMetadata(): string;
+  /** Whether an unsolicited (IdP-initiated) response may be accepted, and which application it lands in. */
+  readonly idpInitiated: { readonly allowed: boolean; readonly applicationId: string | undefined };
 }
 
 export interface OidcConnector {
@@ -112,7 +125,7 @@ export type OutboundFetch = (
   init?: { method?: string; headers?: Record<string, string>; body?: string },
 ) => Promise<Response>;
 
-export interface ConnectorDeps {
+export interface GatewayDeps {
   /** Protocol checks read this, never Date.now(), so tests can pin time. */
   readonly clock: () => Date;
   /** Gatehouse's external base URL, without a trailing slash. */
@@ -121,6 +134,14 @@ export interface ConnectorDeps {
   readonly fetch?: OutboundFetch;
   readonly allowInsecureOutbound: boolean;
 }
+
+export interface ConnectorDeps extends GatewayDeps {
+  /** The connection being served: per-connection URLs (SAML entity ID, ACS) derive from it. */
+  readonly connectionId: string;
+}
+
+/** What a connector kind shows the admin beside its config: values to give the IdP, expiry warnings. */
+export type ConfigDescription = { readonly [key: string]: Json };
 
 export interface ConnectorType<Config, C extends Connector = Connector> {
   /** Stored on the connection row; the registry key. */
@@ -132,6 +153,19 @@ export interface ConnectorType<Config, C extends Connector = Connector> {
   readonly secretFields: readonly string[];
   /** Cheap and pure: called per request with an already-parsed config. */
   open(config: Config, deps: ConnectorDeps): C;
+  /**
+   * Completes a config before it is stored: generates what Gatehouse owns (SP keys) and resolves
+   * what the admin pointed at (metadata URLs, through deps.fetch). `previous` is the stored config
+   * on update, undefined on create; `refresh` asks to re-fetch even what did not change.
+   */
+  prepare?(config: Config, previous: Config | undefined, deps: GatewayDeps, options: { refresh: boolean }): Promise<Config>;
+  /** Derived, non-secret values the admin API shows beside the config. */
+  describe?(config: Config, deps: ConnectorDeps): ConfigDescription;
+  /** Kinds that own a key pair (SAML SP keys): publish the next key first, then make it current. */
+  keyRotation?: {
+    stage(config: Config, deps: GatewayDeps): Config;
+    activate(config: Config): Config;
+  };
 }
 
 /** `any`: each entry has its own Config type, checked where that entry is defined. */

@@ -7,6 +7,7 @@ import { applicationRepository } from './repositories/applications.js';
 import { connectionRepository } from './repositories/connections.js';
 import { auditLogRepository } from './repositories/audit-logs.js';
 import { loginAttemptRepository, profileRepository } from './repositories/login.js';
+import { idpInitiatedLoginRepository, samlAssertionRepository } from './repositories/saml.js';
 import { oidcPayloadRepository } from './repositories/oidc-payloads.js';
 import { organizationRepository } from './repositories/organizations.js';
 import { signingKeyRepository } from './repositories/signing-keys.js';
@@ -31,6 +32,8 @@ function repositories(db: Db): Repositories {
     connections: connectionRepository(db),
     loginAttempts: loginAttemptRepository(db),
     profiles: profileRepository(db),
+    samlAssertions: samlAssertionRepository(db),
+    idpInitiatedLogins: idpInitiatedLoginRepository(db),
   };
 }
 

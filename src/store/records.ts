@@ -120,6 +120,17 @@ export interface LoginAttemptRecord {
   expiresAt: Date;
 }
 
+/** An IdP-initiated SAML login waiting for the product's authorize call. */
+export interface IdpInitiatedLoginRecord {
+  id: string;
+  organizationId: string;
+  connectionId: string;
+  profileId: string;
+  applicationId: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
 export interface ProfileRecord {
   id: string;
   organizationId: string;

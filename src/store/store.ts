@@ -3,6 +3,7 @@ import type {
   ApiKeyRecord,
   Application,
   ConnectionRecord,
+  IdpInitiatedLoginRecord,
   LoginAttemptRecord,
   ProfileRecord,
   AuditLogEntry,
@@ -129,6 +130,21 @@ export interface ConnectionRepository {
   /** Throws NotFound. */
   delete(id: string): Promise<void>;
   listActive(organizationId: string): Promise<ConnectionRecord[]>;
+  /** Every organization's connections of these types (maintenance jobs). */
+  listOfTypes(types: readonly string[], page: PageRequest): Promise<Page<ConnectionRecord>>;
+}
+
+export interface SamlAssertionRepository {
+  /** Records the first use of an assertion ID; false when it was already used (a replay). */
+  recordUse(connectionId: string, assertionId: string, expiresAt: Date): Promise<boolean>;
+  deleteExpired(before: Date): Promise<number>;
+}
+
+export interface IdpInitiatedLoginRepository {
+  create(login: Omit<IdpInitiatedLoginRecord, 'createdAt'>): Promise<IdpInitiatedLoginRecord>;
+  /** Get-and-delete, like a login attempt. */
+  consume(id: string): Promise<IdpInitiatedLoginRecord | undefined>;
+  deleteExpired(before: Date): Promise<number>;
 }
 
 export interface LoginAttemptRepository {
@@ -158,6 +174,8 @@ export interface Repositories {
   readonly connections: ConnectionRepository;
   readonly loginAttempts: LoginAttemptRepository;
   readonly profiles: ProfileRepository;
+  readonly samlAssertions: SamlAssertionRepository;
+  readonly idpInitiatedLogins: IdpInitiatedLoginRepository;
 }
 
 export interface Store extends Repositories {

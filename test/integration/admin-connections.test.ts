@@ -37,8 +37,8 @@ describe('admin API: connections', await requires('postgres'), () => {
     const res = await api().post(`/api/v1/organizations/${orgA}/connections`).set(bearer(gw.rootKey)).send(mock).expect(201);
     assert.match(res.body.id, /^conn_[0-9A-Z]{26}$/);
     assert.equal(res.body.status, 'draft');
-    assert.equal(res.body.config.signing_secret, '********');
-    assert.equal(res.body.config.users[0].email, 'ada@acme.test');
+    assert.equal(res.body.mock.signing_secret, '********');
+    assert.equal(res.body.mock.users[0].email, 'ada@acme.test');
     assert.deepEqual(res.body.attribute_mapping, { department: 'dept' });
     const stored = await gw.store.connections.get(res.body.id);
     assert.ok(!JSON.stringify(stored).includes(secret), 'sealed at rest');
@@ -71,7 +71,7 @@ describe('admin API: connections', await requires('postgres'), () => {
       .send({ status: 'active', config: { users, signing_secret: '********' } })
       .expect(200);
     assert.equal(activated.body.status, 'active');
-    assert.equal(activated.body.config.users.length, 2);
+    assert.equal(activated.body.mock.users.length, 2);
     const box = (await import('../../src/store/encryption.js')).createSecretBox(gw.config.security.encryptionKey!);
     const stored = await gw.store.connections.get(created.id);
     assert.equal(box.open(String(stored.config.signing_secret), `connection:${orgA}:signing_secret`), secret, 'secret kept');

@@ -1,5 +1,6 @@
 // A real gateway over a real, freshly migrated Postgres database, for supertest. Each call gets its
 // own database (cloned from one migrated template), so test files never see each other's rows.
+import { createGuardedFetch } from '../../src/outbound/guarded-fetch.js';
 import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
 import { cliContext } from '../../src/admin/context.js';
@@ -43,7 +44,8 @@ export async function startTestGateway(label: string): Promise<TestGateway> {
   const config = testConfig(databaseUrl);
   const store = createPrismaStore({ databaseUrl, maxConnections: 5 });
   const secretBox = createSecretBox(config.security.encryptionKey!);
-  const services = adminServices(store, { registry: connectorTypes, presets: idpPresets, secretBox });
+  const gateway = { clock: () => new Date(), publicUrl: config.http.publicUrl, fetch: createGuardedFetch({ allowInsecure: true }), allowInsecureOutbound: true };
+  const services = adminServices(store, { registry: connectorTypes, presets: idpPresets, secretBox, gateway });
   const app = createApp({
     config,
     logger: createLogger('silent'),

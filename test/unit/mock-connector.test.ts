@@ -28,7 +28,7 @@ function parse(raw: unknown): MockConfig {
 const config = parse(rawConfig);
 
 function connector(cfg: MockConfig = config): OidcConnector {
-  return mockConnectorType.open(cfg, { clock: () => T0, publicUrl: 'http://localhost:8080/', allowInsecureOutbound: true });
+  return mockConnectorType.open(cfg, { clock: () => T0, publicUrl: 'http://localhost:8080/', allowInsecureOutbound: true, connectionId: 'conn_test' });
 }
 
 async function start(loginHint?: string, cfg: MockConfig = config) {

@@ -8,11 +8,12 @@ import { OIDC_CALLBACK_PATH, type LoginBroker } from '../../sso/broker.js';
 import { INTERACTION_PATH } from '../../sso/provider/configuration.js';
 import { routeLogin } from '../../sso/routing.js';
 import type { Store } from '../../store/store.js';
+import type { IdpInitiatedLogins } from './idp-initiated.js';
 import { askEmailPage, autoPostPage, chooseConnectionPage } from '../views/sso-pages.js';
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 && value.length <= 512 ? value : undefined);
 
-export function ssoRoutes(provider: Provider, broker: LoginBroker, store: Store): Router {
+export function ssoRoutes(provider: Provider, broker: LoginBroker, store: Store, idpInitiated: IdpInitiatedLogins): Router {
   const router = Router();
 
   router.get(`${INTERACTION_PATH}/:uid`, async (req: Request, res: Response) => {
@@ -36,6 +37,8 @@ export function ssoRoutes(provider: Provider, broker: LoginBroker, store: Store)
       domainHint: text(params.domain_hint),
     };
     const onlyOrganization = clientOrganization ?? requestedOrganization ?? null;
+    const pending = await idpInitiated.take(req, res, { clientId: String(params.client_id), organizationId: onlyOrganization });
+    if (pending) return completeInteraction(provider, details.uid, pending.profileId, res);
     const route = await routeLogin(store, hints, onlyOrganization);
     const here = `${INTERACTION_PATH}/${details.uid}`;
     if (route.kind === 'ask_email') return void res.type('html').send(askEmailPage(here));
@@ -48,15 +51,20 @@ export function ssoRoutes(provider: Provider, broker: LoginBroker, store: Store)
   router.get(OIDC_CALLBACK_PATH, async (req: Request, res: Response) => {
     const params = Object.fromEntries(Object.entries(req.query).filter((e): e is [string, string] => typeof e[1] === 'string'));
     const { interactionUid, profile } = await broker.finish(params);
-    const interaction = await provider.Interaction.find(interactionUid);
-    if (!interaction) throw new InvalidRequest('This sign-in session expired; start again from the application.', { code: 'interaction_expired' });
-    const grant = new provider.Grant({ accountId: profile.id, clientId: String(interaction.params.client_id) });
-    grant.addOIDCScope(String(interaction.params.scope ?? 'openid'));
-    const grantId = await grant.save();
-    interaction.result = { login: { accountId: profile.id }, consent: { grantId } };
-    await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
-    res.redirect(303, interaction.returnTo);
+    await completeInteraction(provider, interactionUid, profile.id, res);
   });
 
   return router;
+}
+
+/** Ends an interaction with a signed-in profile and a grant; oidc-provider then issues the code. */
+export async function completeInteraction(provider: Provider, interactionUid: string, accountId: string, res: Response): Promise<void> {
+  const interaction = await provider.Interaction.find(interactionUid);
+  if (!interaction) throw new InvalidRequest('This sign-in session expired; start again from the application.', { code: 'interaction_expired' });
+  const grant = new provider.Grant({ accountId, clientId: String(interaction.params.client_id) });
+  grant.addOIDCScope(String(interaction.params.scope ?? 'openid'));
+  const grantId = await grant.save();
+  interaction.result = { login: { accountId }, consent: { grantId } };
+  await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
+  res.redirect(303, interaction.returnTo);
 }

@@ -50,6 +50,11 @@ export function connectionRepository(db: Db): ConnectionRepository {
       guard('connection', async () => {
         await db.connection.delete({ where: { id } });
       }),
+    listOfTypes: (types, page) =>
+      guard('connection', async () => {
+        const query = pageQuery(page);
+        return toPage(await db.connection.findMany({ ...query, where: { ...query.where, type: { in: [...types] } } }), page, toConnection);
+      }),
     listActive: async (organizationId) =>
       (await db.connection.findMany({ where: { organizationId, status: 'active' }, orderBy: { id: 'asc' }, take: 50 })).map(toConnection),
   };

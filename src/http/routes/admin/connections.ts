@@ -4,7 +4,8 @@ import { parseListParams } from '../../../admin/list-params.js';
 import { adminContext } from '../../middleware/admin-auth.js';
 import { presentPage } from './present.js';
 
-export function presentConnection({ connection, config }: ConnectionView) {
+/** The config appears under the connection's type (`saml`, `oidc`, `mock`), with the derived values beside it. */
+export function presentConnection({ connection, config, described }: ConnectionView) {
   return {
     object: 'connection',
     id: connection.id,
@@ -13,7 +14,7 @@ export function presentConnection({ connection, config }: ConnectionView) {
     name: connection.name,
     preset: connection.preset,
     status: connection.status,
-    config,
+    [connection.type]: { ...config, ...described },
     attribute_mapping: connection.attributeMapping,
     created_at: connection.createdAt.toISOString(),
     updated_at: connection.updatedAt.toISOString(),
@@ -33,6 +34,16 @@ export function mountConnections(router: Router, connections: ConnectionService)
   });
   router.patch('/connections/:id', async (req, res) => {
     res.json(presentConnection(await connections.update(adminContext(res), req.params.id, req.body)));
+  });
+  router.post('/connections/:id/sp-keys/stage', async (req, res) => {
+    res.json(presentConnection(await connections.rotateKeys(adminContext(res), req.params.id, 'stage')));
+  });
+  router.post('/connections/:id/sp-keys/activate', async (req, res) => {
+    res.json(presentConnection(await connections.rotateKeys(adminContext(res), req.params.id, 'activate')));
+  });
+  router.post('/connections/:id/refresh', async (req, res) => {
+    const { changed } = await connections.refresh(adminContext(res), req.params.id);
+    res.json({ ...presentConnection(await connections.get(adminContext(res), req.params.id)), refreshed_fields: changed });
   });
   router.delete('/connections/:id', async (req, res) => {
     await connections.delete(adminContext(res), req.params.id);

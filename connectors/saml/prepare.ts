@@ -1,0 +1,95 @@
+// Completing a SAML config before it is stored: resolve the IdP (metadata XML, a metadata URL
+// fetched through the outbound guard, or the manual fields) into `idp`, and give the connection its
+// own SP key pair on first save. The SP keys are Gatehouse's: an admin cannot set or replace them,
+// only rotate them through the API.
+import { InvalidRequest } from '../../src/errors.js';
+import type { GatewayDeps } from '../../src/sso/connector.js';
+import { normalizeCertificate } from './certificates.js';
+import type { ResolvedIdp, SamlConfig } from './config.js';
+import { MAX_METADATA_BYTES, parseIdpMetadata, type IdpMetadata } from './idp-metadata.js';
+import { generateSpKeyPair } from './sp-keys.js';
+
+const OWNED = ['sp_private_key', 'sp_certificate', 'sp_next_private_key', 'sp_next_certificate'] as const;
+
+const invalid = (path: string, message: string) => new InvalidRequest(`Invalid connection config: ${path} ${message}`, { code: 'invalid_saml_config', issues: [{ path: `config.${path}`, message }] });
+
+function sources(config: SamlConfig): string[] {
+  const manual = config.idp_entity_id !== undefined || config.idp_sso_url !== undefined || config.idp_certificates !== undefined;
+  return [config.idp_metadata_xml !== undefined && 'idp_metadata_xml', config.idp_metadata_url !== undefined && 'idp_metadata_url', manual && 'manual'].filter((s): s is string => Boolean(s));
+}
+
+async function fetchMetadata(url: string, deps: GatewayDeps): Promise<string> {
+  if (!deps.fetch) throw new TypeError('saml connector: metadata URLs need the outbound fetch');
+  const response = await deps.fetch(url, { headers: { accept: 'application/samlmetadata+xml, application/xml, text/xml' } }).catch((cause: unknown) => {
+    const reason = cause instanceof Error ? cause.message : 'network error';
+    throw Object.assign(invalid('idp_metadata_url', `could not be fetched: ${reason}`), { cause });
+  });
+  if (!response.ok) throw invalid('idp_metadata_url', `answered HTTP ${response.status} instead of the metadata`);
+  const body = await response.text();
+  if (Buffer.byteLength(body) > MAX_METADATA_BYTES) throw invalid('idp_metadata_url', 'points at a document over 1 MiB');
+  return body;
+}
+
+const fromMetadata = (m: IdpMetadata, source: ResolvedIdp['source'], fetchedAt?: string): ResolvedIdp => ({
+  source,
+  entity_id: m.entityId,
+  ...(m.ssoUrls.redirect ? { sso_redirect_url: m.ssoUrls.redirect } : {}),
+  ...(m.ssoUrls.post ? { sso_post_url: m.ssoUrls.post } : {}),
+  certificates: m.certificates,
+  want_authn_requests_signed: m.wantAuthnRequestsSigned,
+  ...(fetchedAt ? { fetched_at: fetchedAt } : {}),
+});
+
+function manualIdp(config: SamlConfig): ResolvedIdp {
+  for (const field of ['idp_entity_id', 'idp_sso_url', 'idp_certificates'] as const) {
+    if (config[field] === undefined) throw invalid(field, 'is required when the IdP is configured by hand (or give idp_metadata_xml / idp_metadata_url)');
+  }
+  const certificates = config.idp_certificates!.map((pem, i) => {
+    try {
+      return normalizeCertificate(pem);
+    } catch (error) {
+      throw invalid(`idp_certificates.${i}`, error instanceof Error ? error.message : 'is not a certificate');
+    }
+  });
+  return { source: 'manual', entity_id: config.idp_entity_id!, sso_redirect_url: config.idp_sso_url!, certificates, want_authn_requests_signed: false };
+}
+
+async function resolveIdp(config: SamlConfig, previous: SamlConfig | undefined, deps: GatewayDeps, refresh: boolean): Promise<ResolvedIdp> {
+  const given = sources(config);
+  if (given.length === 0) throw invalid('idp_metadata_xml', 'or idp_metadata_url, or idp_entity_id + idp_sso_url + idp_certificates, is required');
+  if (given.length > 1) throw invalid(given[1]!, `cannot be combined with ${given[0]}: give the IdP one way`);
+  const allowInsecure = { allowInsecure: deps.allowInsecureOutbound };
+  const parse = (xml: string, field: string) => {
+    try {
+      return parseIdpMetadata(xml, allowInsecure);
+    } catch (error) {
+      throw error instanceof InvalidRequest ? invalid(field, error.message) : error;
+    }
+  };
+  if (config.idp_metadata_xml !== undefined) return fromMetadata(parse(config.idp_metadata_xml, 'idp_metadata_xml'), 'metadata_xml');
+  if (config.idp_metadata_url !== undefined) {
+    const unchanged = previous?.idp_metadata_url === config.idp_metadata_url && previous.idp?.source === 'metadata_url';
+    if (unchanged && !refresh) return previous.idp!;
+    const xml = await fetchMetadata(config.idp_metadata_url, deps);
+    return fromMetadata(parse(xml, 'idp_metadata_url'), 'metadata_url', deps.clock().toISOString());
+  }
+  return manualIdp(config);
+}
+
+function keepOwnedFields(config: SamlConfig, previous: SamlConfig | undefined, deps: GatewayDeps): Pick<SamlConfig, (typeof OWNED)[number]> {
+  for (const field of OWNED) {
+    if (config[field] !== undefined && config[field] !== previous?.[field]) throw invalid(field, 'is generated by Gatehouse; rotate SP keys with POST /api/v1/connections/:id/sp-keys/rotate');
+  }
+  if (previous?.sp_private_key && previous.sp_certificate) return Object.fromEntries(OWNED.flatMap((f) => (previous[f] ? [[f, previous[f]]] : [])));
+  const pair = generateSpKeyPair('Gatehouse SAML SP', deps.clock());
+  return { sp_private_key: pair.private_key, sp_certificate: pair.certificate };
+}
+
+export async function prepareSamlConfig(config: SamlConfig, previous: SamlConfig | undefined, deps: GatewayDeps, options: { refresh: boolean }): Promise<SamlConfig> {
+  if (config.allow_idp_initiated === false && config.idp_initiated_application_id !== undefined) {
+    throw invalid('idp_initiated_application_id', 'is only used when allow_idp_initiated is true');
+  }
+  const idp = await resolveIdp(config, previous, deps, options.refresh);
+  const { sp_private_key: _a, sp_certificate: _b, sp_next_private_key: _c, sp_next_certificate: _d, idp: _e, ...input } = config;
+  return { ...input, ...keepOwnedFields(config, previous, deps), idp };
+}

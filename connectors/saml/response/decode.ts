@@ -1,0 +1,25 @@
+// The first gate for a posted SAMLResponse: size before decoding, strict base64, no DOCTYPE. All
+// three run before any XML parser sees a byte, so entity expansion and huge inputs cost nothing.
+import { fail } from './failure.js';
+
+/** Larger than any real IdP response (the biggest seen carry a few hundred groups). */
+export const MAX_RESPONSE_BYTES = 256 * 1024;
+const MAX_BASE64_CHARS = Math.ceil(MAX_RESPONSE_BYTES / 3) * 4;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+export function decodeSamlResponse(encoded: string | undefined): string {
+  if (encoded === undefined || encoded.length === 0) fail('saml_response_missing', 'the form has no SAMLResponse field');
+  // IdPs wrap base64 at 64 or 76 columns; whitespace is not data.
+  const compact = encoded.replace(/\s+/g, '');
+  if (compact.length > MAX_BASE64_CHARS) fail('saml_response_too_large', `SAMLResponse is over ${MAX_RESPONSE_BYTES} bytes`);
+  if (compact.length % 4 !== 0 || !BASE64.test(compact)) fail('saml_response_malformed', 'SAMLResponse is not base64');
+  const xml = Buffer.from(compact, 'base64').toString('utf8');
+  refuseDeclarations(xml);
+  return xml;
+}
+
+/** A DOCTYPE has no business in a SAML message and is how entity-expansion attacks start. */
+export function refuseDeclarations(xml: string): void {
+  const upper = xml.toUpperCase();
+  if (upper.includes('<!DOCTYPE') || upper.includes('<!ENTITY')) fail('saml_doctype_forbidden', 'the response contains a DOCTYPE or ENTITY declaration');
+}
