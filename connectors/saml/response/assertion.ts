@@ -7,6 +7,8 @@ import { fail } from './failure.js';
 /** SAML deployments drift; three minutes is what the issue and most SPs allow. */
 export const CLOCK_SKEW_MS = 3 * 60 * 1000;
 const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
+/** An unsolicited response answers no request of ours, so its freshness is all that bounds it. */
+export const UNSOLICITED_MAX_AGE_MS = 5 * 60 * 1000;
 
 export interface Expectations {
   readonly idpEntityId: string;
@@ -83,6 +85,9 @@ export function checkAssertion(assertion: Element, expected: Expectations): numb
   const issued = instant(assertion.getAttribute('IssueInstant'), 'IssueInstant');
   if (issued === undefined) fail('saml_response_malformed', 'the assertion has no IssueInstant');
   if (issued - CLOCK_SKEW_MS > expected.nowMs) fail('saml_assertion_not_yet_valid', `the assertion was issued in the future (${new Date(issued).toISOString()})`);
+  if (expected.requestId === null && expected.nowMs - CLOCK_SKEW_MS - UNSOLICITED_MAX_AGE_MS > issued) {
+    fail('saml_assertion_expired', `the unsolicited assertion was issued at ${new Date(issued).toISOString()}, more than 5 minutes ago`);
+  }
   const bearerEnd = checkSubjectConfirmations(assertion, expected);
   return Math.max(bearerEnd, conditionsEnd ?? 0) + CLOCK_SKEW_MS;
 }

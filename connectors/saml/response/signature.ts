@@ -37,7 +37,7 @@ function verifierFor(input: SignatureInput, decryptionKey: string | undefined): 
 const classify = (message: string): FailureCode =>
   /audience/i.test(message)
     ? 'saml_audience_mismatch'
-    : /decrypt|EncryptedAssertion|decryption/i.test(message)
+    : /decrypt|EncryptedAssertion|decryption|oaep|rsa routines|symmetric key|cipher/i.test(message)
       ? 'saml_decryption_failed'
       : /signature|signed|too many transforms/i.test(message)
         ? 'saml_signature_invalid'

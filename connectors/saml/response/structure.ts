@@ -56,12 +56,15 @@ export function checkSignatureShapes(doc: Document, allowSha1: boolean): void {
     if (!uri.startsWith('#') || uri.length < 2) fail('saml_reference_invalid', `signature reference URI "${uri}" is not a same-document #ID reference`);
   }
   if (allowSha1) return;
-  for (const name of ['SignatureMethod', 'DigestMethod']) {
-    for (const method of Array.from(doc.getElementsByTagNameNS(NS.ds, name))) {
-      const algorithm = method.getAttribute('Algorithm') ?? '';
-      if (SHA1_ALGORITHMS.has(algorithm)) {
-        fail('saml_insecure_algorithm', `${name} ${algorithm} is SHA-1; set insecure_allow_sha1 on the connection to accept it`);
-      }
+  // Only signature algorithms: RSA-OAEP key transport names SHA-1 as its mask digest, which is fine.
+  const methods = [
+    ...Array.from(doc.getElementsByTagNameNS(NS.ds, 'SignedInfo')).map((info) => firstChildNS(info, NS.ds, 'SignatureMethod')),
+    ...Array.from(doc.getElementsByTagNameNS(NS.ds, 'Reference')).map((reference) => firstChildNS(reference, NS.ds, 'DigestMethod')),
+  ];
+  for (const method of methods) {
+    const algorithm = method?.getAttribute('Algorithm') ?? '';
+    if (SHA1_ALGORITHMS.has(algorithm)) {
+      fail('saml_insecure_algorithm', `${method!.localName} ${algorithm} is SHA-1; set insecure_allow_sha1 on the connection to accept it`);
     }
   }
 }
