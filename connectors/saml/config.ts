@@ -15,7 +15,8 @@ export const resolvedIdpSchema = z.strictObject({
   entity_id: text(1024),
   sso_redirect_url: httpUrl.optional(),
   sso_post_url: httpUrl.optional(),
-  certificates: z.array(text(MAX_PEM_CHARS)).min(1).max(10),
+  // Canonical PEM as normalizeCertificate writes it (trailing newline kept: no trim here).
+  certificates: z.array(z.string().min(1).max(MAX_PEM_CHARS)).min(1).max(10),
   want_authn_requests_signed: z.boolean(),
   /** When the metadata URL was last fetched (ISO 8601). */
   fetched_at: z.string().optional(),

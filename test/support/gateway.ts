@@ -39,9 +39,10 @@ export function testConfig(databaseUrl: string, extra: Record<string, string> = 
   });
 }
 
-export async function startTestGateway(label: string): Promise<TestGateway> {
+/** `env` overrides the test config (e.g. PUBLIC_URL when a test serves the gateway on a real port). */
+export async function startTestGateway(label: string, env: Record<string, string> = {}): Promise<TestGateway> {
   const databaseUrl = await createMigratedDatabase(label);
-  const config = testConfig(databaseUrl);
+  const config = testConfig(databaseUrl, env);
   const store = createPrismaStore({ databaseUrl, maxConnections: 5 });
   const secretBox = createSecretBox(config.security.encryptionKey!);
   const gateway = { clock: () => new Date(), publicUrl: config.http.publicUrl, fetch: createGuardedFetch({ allowInsecure: true }), allowInsecureOutbound: true };
