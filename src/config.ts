@@ -1,5 +1,6 @@
 // The only reader of process.env: environment -> a typed, frozen Config. Every problem is listed at
 // once so an operator fixes their deployment in one pass, and nothing listens before it is valid.
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { ConfigInvalid } from './errors.js';
 
@@ -27,7 +28,11 @@ export interface Config {
     readonly allowInsecureOutbound: boolean;
   };
   /** The mock connector is a test IdP that signs anyone in: off unless asked for. */
-  readonly sso: { readonly enableMockConnector: boolean };
+  readonly sso: {
+    readonly enableMockConnector: boolean;
+    /** Worker threads for SAML response checks; 0 checks on the event loop. */
+    readonly samlVerifyThreads: number;
+  };
   readonly jobs: { readonly auditLogRetentionDays: number };
   readonly log: { readonly level: (typeof LOG_LEVELS)[number] };
 }
@@ -83,6 +88,7 @@ const envSchema = z.object({
     .pipe(z.array(base64Key)),
   GATEHOUSE_ALLOW_INSECURE_OUTBOUND: flag,
   GATEHOUSE_ENABLE_MOCK_CONNECTOR: flag,
+  GATEHOUSE_SAML_VERIFY_THREADS: int(0, 64, Math.min(availableParallelism(), 8)),
   AUDIT_LOG_RETENTION_DAYS: int(0, 36_500, 365),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });
@@ -115,7 +121,7 @@ export function loadConfig(env: Env = process.env): Config {
       previousEncryptionKeys: e.GATEHOUSE_PREVIOUS_ENCRYPTION_KEYS,
       allowInsecureOutbound: e.GATEHOUSE_ALLOW_INSECURE_OUTBOUND,
     },
-    sso: { enableMockConnector: e.GATEHOUSE_ENABLE_MOCK_CONNECTOR },
+    sso: { enableMockConnector: e.GATEHOUSE_ENABLE_MOCK_CONNECTOR, samlVerifyThreads: e.GATEHOUSE_SAML_VERIFY_THREADS },
     jobs: { auditLogRetentionDays: e.AUDIT_LOG_RETENTION_DAYS },
     log: { level: e.LOG_LEVEL },
   });

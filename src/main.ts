@@ -9,6 +9,7 @@ import { startGateway, type GatewayOptions, type RunningGateway } from './cli/ga
 import { USAGE } from './cli/usage.js';
 import { connectorTypes, idpPresets } from '../connectors/index.js';
 import { completeMockLogin, renderMockLogin } from '../connectors/mock/index.js';
+import { configureVerifierPool } from '../connectors/saml/index.js';
 import type { ConnectorRegistry } from './sso/connector.js';
 import { loadConfig, type Config } from './config.js';
 import { ConfigInvalid, GatewayError } from './errors.js';
@@ -75,6 +76,7 @@ async function migrate(config: Config, logger: Logger): Promise<number> {
 
 async function serveUntilSignalled(config: Config, logger: Logger, options: GatewayOptions, registry: ConnectorRegistry): Promise<number> {
   const mockIdp = { type: connectorTypes.mock, render: renderMockLogin, complete: completeMockLogin };
+  await configureVerifierPool(config.sso.samlVerifyThreads);
   const gateway: RunningGateway = await startGateway(config, logger, options, { registry, presets: idpPresets, mockIdp });
   return new Promise((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {

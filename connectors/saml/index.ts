@@ -7,12 +7,13 @@ import { describeSamlConfig } from './describe.js';
 import { buildLoginRequest, signsRequests } from './login-request.js';
 import { prepareSamlConfig } from './prepare.js';
 import { DEFAULT_PUBLIC_MESSAGE, PUBLIC_MESSAGES } from './response/failure.js';
-import { verifySamlResponse } from './response/verify.js';
+import { verifierPool } from './response/pool.js';
 import { activateNextSpKey, stageNextSpKey } from './sp-key-rotation.js';
 import { buildSpMetadata } from './sp-metadata.js';
 
 export { samlConfigSchema, type SamlConfig } from './config.js';
 export { activateNextSpKey, stageNextSpKey } from './sp-key-rotation.js';
+export { configureVerifierPool } from './response/pool.js';
 
 function ready(config: SamlConfig): ReadySamlConfig {
   if (!isReady(config)) throw new UpstreamRejected('This SAML connection is not fully configured.', { code: 'saml_connection_incomplete' });
@@ -32,7 +33,7 @@ function open(raw: SamlConfig, deps: ConnectorDeps): SamlConnector {
     async handleResponse({ stash, params, callbackUrl, now }: SamlResponseInput): Promise<SamlVerdict> {
       const requestId = stash === undefined ? null : stash.request_id;
       if (requestId !== null && typeof requestId !== 'string') throw new TypeError('saml connector: stash has no request_id');
-      const outcome = await verifySamlResponse({
+      const outcome = await verifierPool().verify({
         samlResponse: params.SAMLResponse,
         idpCertificates: config.idp.certificates,
         decryptionKeys,

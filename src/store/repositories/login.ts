@@ -10,6 +10,15 @@ const toProfile = (row: Profile): ProfileRecord => ({
   customAttributes: row.customAttributes as Record<string, unknown>,
   rawAttributes: row.rawAttributes as Record<string, unknown>,
 });
+interface RawAttempt {
+  id: string;
+  organization_id: string;
+  connection_id: string;
+  interaction_uid: string;
+  stash: unknown;
+  created_at: Date;
+  expires_at: Date;
+}
 const json = (value: Record<string, unknown>) => value as Prisma.InputJsonValue;
 
 export function loginAttemptRepository(db: Db): LoginAttemptRepository {
@@ -20,11 +29,14 @@ export function loginAttemptRepository(db: Db): LoginAttemptRepository {
       return row ? toAttempt(row) : undefined;
     },
     consume: async (id) => {
-      // Of two concurrent consumers both may read the row, but only one deleteMany removes it.
-      const rows = await db.loginAttempt.findMany({ where: { id }, take: 1 });
-      if (rows.length === 0) return undefined;
-      const { count } = await db.loginAttempt.deleteMany({ where: { id } });
-      return count === 1 ? toAttempt(rows[0]!) : undefined;
+      // One statement, one round trip: of two concurrent consumers only one gets the row back.
+      const rows = await db.$queryRaw<RawAttempt[]>`
+        DELETE FROM login_attempts WHERE id = ${id}
+        RETURNING id, organization_id, connection_id, interaction_uid, stash, created_at, expires_at`;
+      const row = rows[0];
+      return row
+        ? { id: row.id, organizationId: row.organization_id, connectionId: row.connection_id, interactionUid: row.interaction_uid, stash: row.stash as Record<string, unknown>, createdAt: row.created_at, expiresAt: row.expires_at }
+        : undefined;
     },
     deleteExpired: async (before) => (await db.loginAttempt.deleteMany({ where: { expiresAt: { lt: before } } })).count,
   };

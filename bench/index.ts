@@ -1,0 +1,25 @@
+// `npm run bench`: prints each benchmark's figures as Markdown, ready for docs/benchmarks.md.
+// Needs the local Postgres for the end-to-end figures (as the tests do).
+import { availableParallelism, cpus } from 'node:os';
+import { releaseTestResources } from '../test/support/services.js';
+import { benchSamlAcs } from './saml-acs.js';
+import { benchSamlChecks } from './saml-checks.js';
+
+async function main(): Promise<void> {
+  const out = (lines: string[]) => process.stdout.write(`${lines.join('\n')}\n\n`);
+  out([`# Gatehouse benchmarks`, '', `Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${new Date().toISOString()}`]);
+  process.stderr.write('SAML checks...\n');
+  out(['## SAML response checks', '', ...(await benchSamlChecks())]);
+  process.stderr.write('SAML ACS-to-code over HTTP and Postgres...\n');
+  out(['## SAML ACS to code', '', ...(await benchSamlAcs())]);
+}
+
+main()
+  .then(releaseTestResources)
+  .then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );

@@ -1,0 +1,82 @@
+// The full ACS-to-code path over real HTTP and Postgres: POST the IdP's response to the ACS, follow
+// Gatehouse's redirect back into oidc-provider, receive the code at the product's redirect_uri.
+// Each login's authorize -> AuthnRequest leg is prepared beforehand and not timed.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { connectorTypes, idpPresets } from '../connectors/index.js';
+import { cliContext } from '../src/admin/context.js';
+import { buildSso } from '../src/cli/sso.js';
+import { createApp } from '../src/http/app.js';
+import { createLogger } from '../src/logger.js';
+import { createSecretBox } from '../src/store/encryption.js';
+import { Browser } from '../test/support/browser.js';
+import { startTestGateway } from '../test/support/gateway.js';
+import { keys } from '../test/support/saml-idp/keys.js';
+import { readRedirectBinding } from '../test/support/saml-idp/bindings.js';
+import { typicalResponse } from './saml-checks.js';
+import { fmt, load } from './stats.js';
+
+const REDIRECT = 'http://localhost:4000/callback';
+const IDP_SSO = 'https://idp.bench.test/sso';
+
+export async function gatewayUnderTest() {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const gw = await startTestGateway('bench', { PUBLIC_URL: url });
+  const logger = createLogger('silent');
+  const box = createSecretBox(gw.config.security.encryptionKey!);
+  const sso = await buildSso({ config: gw.config, logger, store: gw.store, applications: gw.services.applications, registry: connectorTypes, presets: idpPresets, secretBox: box, encryptionKey: gw.config.security.encryptionKey! });
+  server.on('request', createApp({ config: gw.config, logger, services: gw.services, readiness: [], openIdProvider: sso.oidc.handler, routers: sso.routers }));
+  const ctx = cliContext();
+  const org = await gw.services.organizations.create(ctx, { name: 'Bench', domains: ['bench.test'] });
+  const saml = { idp_entity_id: 'https://idp.bench.test/saml', idp_sso_url: IDP_SSO, idp_certificates: [keys.idp.certificate] };
+  const connection = (await gw.services.connections.create(ctx, org.id, { type: 'saml', name: 'Bench', status: 'active', config: saml })).connection;
+  const { application } = await gw.services.applications.create(ctx, { name: 'Bench product', redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none' });
+  const close = async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    await gw.close();
+  };
+  return { url, connectionId: connection.id, clientId: application.clientId, close };
+}
+
+type Gateway = Awaited<ReturnType<typeof gatewayUnderTest>>;
+
+/** authorize -> interaction -> AuthnRequest, then the IdP's signed answer to it. */
+export async function prepareLogin(gw: Gateway) {
+  const browser = new Browser();
+  const authorize = new URL('/oauth/authorize', gw.url);
+  const params = { client_id: gw.clientId, response_type: 'code', redirect_uri: REDIRECT, scope: 'openid email', connection: gw.connectionId, code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' };
+  for (const [k, v] of Object.entries(params)) authorize.searchParams.set(k, v);
+  const atIdp = await browser.follow(authorize.href, (u) => u.href.startsWith(IDP_SSO));
+  const request = readRedirectBinding(atIdp.url.search.slice(1));
+  const acsUrl = `${gw.url}/saml/${gw.connectionId}/acs`;
+  const samlResponse = typicalResponse({ inResponseTo: request.id, issueInstant: new Date(), recipient: acsUrl, audience: `${gw.url}/saml/${gw.connectionId}` });
+  return { browser, acsUrl, fields: { SAMLResponse: samlResponse, RelayState: request.relayState! } };
+}
+
+async function acsToCode(gw: Gateway, login: Awaited<ReturnType<typeof prepareLogin>>): Promise<void> {
+  const acs = await login.browser.post(login.acsUrl, login.fields);
+  if (acs.status !== 303) throw new Error(`ACS answered ${acs.status}: ${(await acs.text()).slice(0, 300)}`);
+  const resumed = await login.browser.get(new URL(acs.headers.get('location')!, gw.url).href);
+  const location = resumed.headers.get('location') ?? '';
+  if (!location.startsWith(REDIRECT) || !new URL(location).searchParams.get('code')) throw new Error(`no code: ${resumed.status} ${location}`);
+}
+
+export async function benchSamlAcs(): Promise<string[]> {
+  const gw = await gatewayUnderTest();
+  try {
+    const lines = ['| concurrency | logins | ACS-to-code per second | p50 ms | p99 ms |', '|---|---|---|---|---|'];
+    for (const [concurrency, total] of [[1, 150], [8, 400], [32, 400]] as const) {
+      const logins: Array<Awaited<ReturnType<typeof prepareLogin>>> = [];
+      for (let i = 0; i < total + 20; i++) logins.push(await prepareLogin(gw));
+      await load(20, Math.min(concurrency, 8), (i) => acsToCode(gw, logins[i]!)); // warm-up
+      const result = await load(total, concurrency, (i) => acsToCode(gw, logins[20 + i]!));
+      lines.push(`| ${concurrency} | ${total} | **${fmt(result.perSecond, 0)}/s** | ${fmt(result.p50)} | ${fmt(result.p99)} |`);
+    }
+    return lines;
+  } finally {
+    await gw.close();
+  }
+}
