@@ -233,6 +233,13 @@ describe('SAML login end to end', await requires('postgres'), () => {
     assert.deepEqual((await lastEntry('connection.config_refreshed', conn.id))?.changed, ['idp.certificates']);
   });
 
+  test('the ACS refuses what is not a form, and unknown connections', async () => {
+    const conn = await createConnection(manual());
+    assert.equal((await request(app).post(`/saml/${conn.id}/acs`).send({ SAMLResponse: 'x' })).status, 415);
+    assert.equal((await request(app).get('/saml/conn_01NOSUCHCONNECTION000000000/metadata')).status, 404);
+    assert.equal((await request(app).post('/saml/conn_01NOSUCHCONNECTION000000000/acs').type('form').send({ SAMLResponse: 'x' })).status, 404);
+  });
+
   test('SP key rotation: the next certificate is published first, then becomes the only one', async () => {
     const conn = await createConnection(manual());
     const staged = await request(app).post(`/api/v1/connections/${conn.id}/sp-keys/stage`).set(bearer(admin));
