@@ -1,5 +1,6 @@
 // Express assembly: the order of middleware is the security posture, so it lives in one place.
-import express, { type Express, type RequestHandler, type Router } from 'express';
+import { randomBytes } from 'node:crypto';
+import express, { type Express, type RequestHandler, type Response, type Router } from 'express';
 import helmet from 'helmet';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -29,9 +30,21 @@ export function createApp(deps: AppDeps): Express {
 
   const metrics = createHttpMetrics();
   app.use(requestContext(deps.logger), requestLog(), metrics.middleware);
+  // A per-response nonce lets the one inline script we serve (auto-submitting the SAML POST
+  // binding form) run while every other inline script stays blocked.
+  app.use((_req, res, next) => {
+    res.locals.cspNonce = randomBytes(16).toString('base64');
+    next();
+  });
   app.use(
     helmet({
-      contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], formAction: ["'self'", 'https:', 'http:'] } },
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'", (_req, res) => `'nonce-${(res as Response).locals.cspNonce as string}'`],
+          formAction: ["'self'", 'https:', 'http:'],
+        },
+      },
       strictTransportSecurity: deps.config.http.publicUrl.startsWith('https:'),
     }),
   );

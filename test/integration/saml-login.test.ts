@@ -158,6 +158,9 @@ describe('SAML login end to end', await requires('postgres'), () => {
         signingIdp.handleAuthnRequest({ binding, rawQuery: page.url.search.slice(1) });
       } else {
         const html = await page.response.text();
+        const nonce = /<script nonce="([^"]+)">document\.forms\[0\]\.submit\(\)<\/script>/.exec(html)?.[1];
+        assert.ok(nonce, 'the form submits itself');
+        assert.ok(page.response.headers.get('content-security-policy')?.includes(`'nonce-${nonce}'`), 'allowed by its CSP nonce only');
         const post = readAutoPostForm(html);
         assert.equal(post.action, `${idpServer.url}/sso`);
         assert.match(Buffer.from(post.fields.SAMLRequest!, 'base64').toString('utf8'), /^<\?xml|^<samlp:AuthnRequest/, 'not deflated');

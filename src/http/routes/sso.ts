@@ -45,7 +45,7 @@ export function ssoRoutes(provider: Provider, broker: LoginBroker, store: Store,
     if (route.kind === 'choose') return void res.type('html').send(chooseConnectionPage(here, route.connections));
     const redirect = await broker.start(route.connection, details.uid, hints.loginHint);
     if (redirect.kind === 'redirect') return void res.redirect(303, redirect.url);
-    res.type('html').send(autoPostPage(redirect.url, redirect.fields));
+    res.type('html').send(autoPostPage(redirect.url, redirect.fields, res.locals.cspNonce as string | undefined));
   });
 
   router.get(OIDC_CALLBACK_PATH, async (req: Request, res: Response) => {

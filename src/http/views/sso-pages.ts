@@ -35,12 +35,13 @@ export function chooseConnectionPage(action: string, connections: ConnectionReco
   return simplePage('Choose how to sign in', `<h1>Choose how to sign in</h1>\n<ul>\n${items}\n</ul>`);
 }
 
-export function autoPostPage(url: string, fields: Record<string, string>): string {
+/** Submits itself where scripts run (nonce from the CSP); without JavaScript the button does it. */
+export function autoPostPage(url: string, fields: Record<string, string>, nonce?: string): string {
   const inputs = Object.entries(fields)
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join('\n');
   return simplePage(
     'Continue to your identity provider',
-    `<form method="post" action="${escapeHtml(url)}">\n${inputs}\n<p>Continue to your identity provider.</p><button type="submit" autofocus>Continue</button>\n</form>`,
+    `<form method="post" action="${escapeHtml(url)}">\n${inputs}\n<p>Continue to your identity provider.</p><button type="submit" autofocus>Continue</button>\n</form>${nonce ? `\n<script nonce="${escapeHtml(nonce)}">document.forms[0].submit()</script>` : ''}`,
   );
 }
