@@ -1,0 +1,60 @@
+// The SAML side of the broker: a POST to a connection's ACS becomes a signed-in profile, either
+// completing the waiting interaction (SP-initiated) or starting an IdP-initiated login.
+import { UpstreamRejected } from '../errors.js';
+import type { ConnectionRecord, ProfileRecord } from '../store/records.js';
+import type { Stash } from './connector.js';
+import type { BrokerDeps, SignInCore } from './sign-in.js';
+
+export const samlAcsPath = (connectionId: string) => `/saml/${encodeURIComponent(connectionId)}/acs`;
+
+export type SamlLoginResult =
+  | { kind: 'sp_initiated'; interactionUid: string; profile: ProfileRecord }
+  | { kind: 'idp_initiated'; connection: ConnectionRecord; profile: ProfileRecord; applicationId: string | undefined };
+
+export function samlLogin(deps: BrokerDeps, core: SignInCore) {
+  const { openSaml, signIn, auditedFor, requireActive } = core;
+  return {
+    /**
+     * A POST to a connection's ACS. RelayState is only ever an attempt id: when it names one, the
+     * response must answer that attempt's AuthnRequest on this very connection; when it names none,
+     * the response is unsolicited and accepted only where the connection allows IdP-initiated login.
+     */
+    async finishSaml(connectionId: string, params: Record<string, string>): Promise<SamlLoginResult> {
+      // Independent reads: one round trip of latency instead of two.
+      const [connection, attempt] = await Promise.all([
+        deps.store.connections.get(connectionId),
+        params.RelayState ? deps.store.loginAttempts.consume(params.RelayState) : undefined,
+      ]);
+      return auditedFor(connection, async () => {
+        const now = deps.clock();
+        if (attempt && attempt.connectionId !== connection.id) {
+          throw new UpstreamRejected('This sign-in response was sent to the wrong connection. Start the sign-in again.', {
+            code: 'saml_connection_mismatch',
+            detail: `attempt belongs to ${attempt.connectionId}, response posted to ${connection.id}`,
+          });
+        }
+        if (attempt && attempt.expiresAt <= now) throw new UpstreamRejected('This sign-in took too long. Start it again.', { code: 'login_attempt_expired' });
+        requireActive(connection);
+        const connector = openSaml(connection);
+        if (!attempt && !connector.idpInitiated.allowed) {
+          throw new UpstreamRejected('This connection accepts only sign-ins started from the application.', {
+            code: 'saml_unsolicited_response',
+            detail: params.RelayState ? 'RelayState names no pending login attempt' : 'no RelayState and IdP-initiated login is off',
+          });
+        }
+        const acsUrl = `${deps.publicUrl}${samlAcsPath(connection.id)}`;
+        const verdict = await connector.handleResponse({ stash: attempt?.stash as Stash | undefined, params, callbackUrl: acsUrl, now });
+        if (!(await deps.store.samlAssertions.recordUse(connection.id, verdict.assertionId, verdict.replayableUntil))) {
+          throw new UpstreamRejected('This sign-in response was already used. Start the sign-in again.', { code: 'saml_replay', detail: `assertion ${verdict.assertionId} was already accepted` });
+        }
+        const profile = await signIn(connection, verdict.identity, now);
+        return attempt ? { kind: 'sp_initiated', interactionUid: attempt.interactionUid, profile } : { kind: 'idp_initiated', connection, profile, applicationId: connector.idpInitiated.applicationId };
+      });
+    },
+
+    /** The SP metadata a SAML connection publishes (any status: the IdP is set up before activation). */
+    async samlMetadata(connectionId: string): Promise<string> {
+      return openSaml(await deps.store.connections.get(connectionId)).spMetadata();
+    },
+  };
+}

@@ -1,0 +1,97 @@
+// What every way of signing in shares, whatever the protocol: opening a connection's connector
+// with its secrets, turning a checked identity into a recorded Profile, and auditing each outcome.
+import { auditEntry } from '../admin/audit.js';
+import { systemContext } from '../admin/context.js';
+import { GatewayError, UpstreamRejected } from '../errors.js';
+import { openSecrets } from '../store/connection-secrets.js';
+import type { SecretBox } from '../store/encryption.js';
+import type { ConnectionRecord, ProfileRecord } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import { applyAttributeMapping, effectiveMapping } from './attribute-mapping.js';
+import type { Connector, ConnectorRegistry, OidcConnector, OutboundFetch, PresetRegistry, SamlConnector, UpstreamIdentity } from './connector.js';
+
+export interface BrokerDeps {
+  store: Store;
+  registry: ConnectorRegistry;
+  presets: PresetRegistry;
+  secretBox: SecretBox;
+  publicUrl: string;
+  allowInsecureOutbound: boolean;
+  /** Guarded outbound HTTP for connectors (discovery, JWKS, metadata). */
+  outboundFetch: OutboundFetch;
+  clock: () => Date;
+}
+
+export function signInCore(deps: BrokerDeps) {
+  function open(connection: ConnectionRecord): Connector {
+    const type = deps.registry[connection.type];
+    if (!type) throw new UpstreamRejected('This sign-in connection is not available.', { code: 'connection_type_disabled' });
+    const config = type.configSchema.parse(openSecrets(deps.secretBox, connection.organizationId, type.secretFields, connection.config));
+    return type.open(config, {
+      clock: deps.clock,
+      publicUrl: deps.publicUrl,
+      allowInsecureOutbound: deps.allowInsecureOutbound,
+      fetch: deps.outboundFetch,
+      connectionId: connection.id,
+    });
+  }
+  const openOidc = (connection: ConnectionRecord): OidcConnector => {
+    const connector = open(connection);
+    if (connector.protocol !== 'oidc') throw new UpstreamRejected('This connection signs in over SAML; its responses go to its ACS URL.', { code: 'connection_protocol_mismatch' });
+    return connector;
+  };
+  const openSaml = (connection: ConnectionRecord): SamlConnector => {
+    const connector = open(connection);
+    if (connector.protocol !== 'saml') throw new UpstreamRejected('This connection does not sign in over SAML.', { code: 'connection_protocol_mismatch' });
+    return connector;
+  };
+  /** Maps the identity through the connection's attribute mapping and records the login. */
+  async function signIn(connection: ConnectionRecord, identity: UpstreamIdentity, now: Date): Promise<ProfileRecord> {
+    const mapped = applyAttributeMapping(identity, effectiveMapping(deps.presets, connection));
+    const profile = await deps.store.profiles.recordLogin(
+      {
+        organizationId: connection.organizationId,
+        connectionId: connection.id,
+        connectionType: connection.type,
+        idpId: identity.idpId,
+        email: mapped.email?.toLowerCase() ?? null,
+        emailVerified: identity.emailVerified,
+        firstName: mapped.firstName ?? null,
+        lastName: mapped.lastName ?? null,
+        name: mapped.name ?? ([mapped.firstName, mapped.lastName].filter(Boolean).join(' ') || null),
+        groups: mapped.groups,
+        roles: [...identity.roles],
+        customAttributes: mapped.customAttributes,
+        rawAttributes: identity.rawAttributes as Record<string, unknown>,
+      },
+      now,
+    );
+    await recordLogin(connection, 'success', { idp_id: identity.idpId }, profile.id);
+    return profile;
+  }
+
+  /** Runs a check of a callback for a known connection; any refusal is audited against it. */
+  async function auditedFor<T>(connection: ConnectionRecord, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (error instanceof GatewayError) await recordLogin(connection, 'failure', { reason: error.code, detail: error.detail ?? null });
+      throw error;
+    }
+  }
+
+  const requireActive = (connection: ConnectionRecord) => {
+    if (connection.status !== 'active') throw new UpstreamRejected('This sign-in connection is no longer active.', { code: 'connection_inactive' });
+  };
+
+  async function recordLogin(connection: { id: string | null; organizationId: string | null }, outcome: 'success' | 'failure', metadata: Record<string, unknown>, profileId?: string) {
+    const what = { action: outcome === 'success' ? 'login.succeeded' : 'login.failed', targetType: 'connection', targetId: connection.id, organizationId: connection.organizationId };
+    const ctx = systemContext('login');
+    const actor = profileId ? { ...ctx, actor: { ...ctx.actor, type: 'user' as const, id: profileId, name: null } } : ctx;
+    await deps.store.auditLogs.append(auditEntry(actor, what, outcome, { metadata }));
+  }
+
+  return { open, openOidc, openSaml, signIn, auditedFor, requireActive, recordLogin };
+}
+
+export type SignInCore = ReturnType<typeof signInCore>;
