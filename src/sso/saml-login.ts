@@ -1,6 +1,6 @@
 // The SAML side of the broker: a POST to a connection's ACS becomes a signed-in profile, either
 // completing the waiting interaction (SP-initiated) or starting an IdP-initiated login.
-import { UpstreamRejected } from '../errors.js';
+import { NotFound, UpstreamRejected } from '../errors.js';
 import type { ConnectionRecord, ProfileRecord } from '../store/records.js';
 import type { Stash } from './connector.js';
 import type { BrokerDeps, SignInCore } from './sign-in.js';
@@ -54,7 +54,10 @@ export function samlLogin(deps: BrokerDeps, core: SignInCore) {
 
     /** The SP metadata a SAML connection publishes (any status: the IdP is set up before activation). */
     async samlMetadata(connectionId: string): Promise<string> {
-      return openSaml(await deps.store.connections.get(connectionId)).spMetadata();
+      const connection = await deps.store.connections.get(connectionId);
+      // Only SAML connections have SP metadata; for any other id this address does not exist.
+      if (deps.registry[connection.type]?.protocol !== 'saml') throw new NotFound('No SAML connection here', { code: 'connection_not_found' });
+      return openSaml(connection).spMetadata();
     },
   };
 }

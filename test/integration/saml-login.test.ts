@@ -240,6 +240,8 @@ describe('SAML login end to end', await requires('postgres'), () => {
     const conn = await createConnection(manual());
     assert.equal((await request(app).post(`/saml/${conn.id}/acs`).send({ SAMLResponse: 'x' })).status, 415);
     assert.equal((await request(app).get('/saml/conn_01NOSUCHCONNECTION000000000/metadata')).status, 404);
+    const mock = await gw.services.connections.create(cliContext(), orgId, { type: 'mock', name: 'Not SAML', config: { users: [{ id: 'u', email: 'u@acme.test' }], signing_secret: 'x'.repeat(40) } });
+    assert.equal((await request(app).get(`/saml/${mock.connection.id}/metadata`)).status, 404, 'no SP metadata for a non-SAML connection');
     assert.equal((await request(app).post('/saml/conn_01NOSUCHCONNECTION000000000/acs').type('form').send({ SAMLResponse: 'x' })).status, 404);
   });
 
