@@ -1,8 +1,11 @@
 // The full ACS-to-code path over real HTTP and Postgres: POST the IdP's response to the ACS, follow
 // Gatehouse's redirect back into oidc-provider, receive the code at the product's redirect_uri.
-// Each login's authorize -> AuthnRequest leg is prepared beforehand and not timed.
+// Each login's authorize -> AuthnRequest leg is prepared beforehand and not timed. The gateway runs
+// in its own process; the load client here still shares the machine's cores with it.
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { connectorTypes, idpPresets } from '../connectors/index.js';
 import { cliContext } from '../src/admin/context.js';
 import { buildSso } from '../src/cli/sso.js';
@@ -41,7 +44,26 @@ export async function gatewayUnderTest() {
   return { url, connectionId: connection.id, clientId: application.clientId, close };
 }
 
-type Gateway = Awaited<ReturnType<typeof gatewayUnderTest>>;
+type Gateway = Pick<Awaited<ReturnType<typeof gatewayUnderTest>>, 'url' | 'connectionId' | 'clientId'>;
+
+/** Starts bench/acs-gateway.ts in a child process and waits for its address. */
+async function gatewayProcess(): Promise<Gateway & { close(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./acs-gateway.ts', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    let buffered = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      if (buffered.includes('\n')) resolve(buffered.split('\n')[0]!);
+    });
+    child.once('exit', (code) => reject(new Error(`benchmark gateway exited with ${code}`)));
+  });
+  const info = JSON.parse(line) as Gateway;
+  const close = () => new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.stdin.end();
+  });
+  return { ...info, close };
+}
 
 /** authorize -> interaction -> AuthnRequest, then the IdP's signed answer to it. */
 export async function prepareLogin(gw: Gateway) {
@@ -65,7 +87,7 @@ async function acsToCode(gw: Gateway, login: Awaited<ReturnType<typeof prepareLo
 }
 
 export async function benchSamlAcs(): Promise<string[]> {
-  const gw = await gatewayUnderTest();
+  const gw = await gatewayProcess();
   try {
     const lines = ['| concurrency | logins | ACS-to-code per second | p50 ms | p99 ms |', '|---|---|---|---|---|'];
     for (const [concurrency, total] of [[1, 150], [8, 400], [32, 400]] as const) {
