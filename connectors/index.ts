@@ -2,9 +2,9 @@
 // and passes it down, so the core never names a connector.
 import type { ConnectorRegistry } from '../src/sso/connector.js';
 import { mockConnectorType } from './mock/index.js';
+import { oidcConnectorType } from './oidc/index.js';
 import { samlConnectorType } from './saml/index.js';
 
 export { idpPresets } from './presets/index.js';
 
-// oidc is added here when it lands.
-export const connectorTypes = { saml: samlConnectorType, mock: mockConnectorType } satisfies ConnectorRegistry;
+export const connectorTypes = { saml: samlConnectorType, oidc: oidcConnectorType, mock: mockConnectorType } satisfies ConnectorRegistry;
