@@ -55,7 +55,7 @@ export async function benchSamlChecks(): Promise<string[]> {
   const checkInput = input(response);
   const sanity = await verifySamlResponse(checkInput);
   if (!sanity.ok) throw new Error(`benchmark response refused: ${sanity.code} ${sanity.detail}`);
-  const xml = decodeSamlResponse(response);
+  const { xml } = decodeSamlResponse(response);
   const shape = checkStructure(parseSamlXml(xml, 'r'), false);
   const signatureInput = { samlResponse: response, idpCertificates: [keys.idp.certificate], spEntityId: FIXTURE_SP.entityId, acsUrl: FIXTURE_SP.acsUrl, decryptionKeys: [], responseSigned: shape.responseSigned, encrypted: false };
   const verifiedXml = await verifySignature(signatureInput);

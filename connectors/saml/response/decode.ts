@@ -7,7 +7,8 @@ export const MAX_RESPONSE_BYTES = 256 * 1024;
 const MAX_BASE64_CHARS = Math.ceil(MAX_RESPONSE_BYTES / 3) * 4;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
-export function decodeSamlResponse(encoded: string | undefined): string {
+/** The XML, and the compact base64 it came from (handed on to node-saml as is). */
+export function decodeSamlResponse(encoded: string | undefined): { xml: string; base64: string } {
   if (encoded === undefined || encoded.length === 0) fail('saml_response_missing', 'the form has no SAMLResponse field');
   // IdPs wrap base64 at 64 or 76 columns; whitespace is not data.
   const compact = encoded.replace(/\s+/g, '');
@@ -15,7 +16,7 @@ export function decodeSamlResponse(encoded: string | undefined): string {
   if (compact.length % 4 !== 0 || !BASE64.test(compact)) fail('saml_response_malformed', 'SAMLResponse is not base64');
   const xml = Buffer.from(compact, 'base64').toString('utf8');
   refuseDeclarations(xml);
-  return xml;
+  return { xml, base64: compact };
 }
 
 /** A DOCTYPE has no business in a SAML message and is how entity-expansion attacks start. */

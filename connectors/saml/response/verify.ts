@@ -31,11 +31,11 @@ export async function verifySamlResponse(input: VerifyInput): Promise<VerifyOutc
 }
 
 async function run(input: VerifyInput) {
-  const xml = decodeSamlResponse(input.samlResponse);
+  const { xml, base64 } = decodeSamlResponse(input.samlResponse);
   const shape = checkStructure(parseSamlXml(xml, 'the SAML response'), input.allowSha1);
   checkResponseEnvelope(shape.response, shape.responseSigned, input);
   const verifiedXml = await verifySignature({
-    samlResponse: Buffer.from(xml, 'utf8').toString('base64'),
+    samlResponse: base64,
     idpCertificates: input.idpCertificates,
     spEntityId: input.spEntityId,
     acsUrl: input.acsUrl,

@@ -1,4 +1,6 @@
+import type { IdpInitiatedLoginRecord } from '../records.js';
 import type { IdpInitiatedLoginRepository, SamlAssertionRepository } from '../store.js';
+import { consumeRow } from './consume.js';
 import type { Db } from './db.js';
 
 export function samlAssertionRepository(db: Db): SamlAssertionRepository {
@@ -11,29 +13,11 @@ export function samlAssertionRepository(db: Db): SamlAssertionRepository {
   };
 }
 
-interface RawLogin {
-  id: string;
-  organization_id: string;
-  connection_id: string;
-  profile_id: string;
-  application_id: string;
-  created_at: Date;
-  expires_at: Date;
-}
 
 export function idpInitiatedLoginRepository(db: Db): IdpInitiatedLoginRepository {
   return {
     create: (login) => db.idpInitiatedLogin.create({ data: login }),
-    consume: async (id) => {
-      // One statement: of two concurrent consumers only one gets the row back.
-      const rows = await db.$queryRaw<RawLogin[]>`
-        DELETE FROM idp_initiated_logins WHERE id = ${id}
-        RETURNING id, organization_id, connection_id, profile_id, application_id, created_at, expires_at`;
-      const row = rows[0];
-      return row
-        ? { id: row.id, organizationId: row.organization_id, connectionId: row.connection_id, profileId: row.profile_id, applicationId: row.application_id, createdAt: row.created_at, expiresAt: row.expires_at }
-        : undefined;
-    },
+    consume: (id) => consumeRow<IdpInitiatedLoginRecord>(db, 'idp_initiated_logins', id),
     deleteExpired: async (before) => (await db.idpInitiatedLogin.deleteMany({ where: { expiresAt: { lt: before } } })).count,
   };
 }
