@@ -1,7 +1,7 @@
 // What the admin API shows beside a SAML config: the values to give the IdP, and the state of every
 // certificate, so an expiring IdP certificate is visible before logins start failing.
 import type { ConfigDescription, ConnectorDeps } from '../../src/sso/connector.js';
-import { describeCertificate } from './certificates.js';
+import { describeCertificate } from '../shared/certificates.js';
 import { spUrls, type SamlConfig } from './config.js';
 
 const certificateView = (pem: string, now: Date) => {

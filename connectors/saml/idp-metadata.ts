@@ -2,7 +2,7 @@
 // connection needs. Admins paste the wrong file often enough (the SP's own metadata, a federation
 // feed, an HTML sign-in page) that every refusal says in plain words what was found instead.
 import { InvalidRequest } from '../../src/errors.js';
-import { normalizeCertificate } from './certificates.js';
+import { normalizeCertificate } from '../shared/certificates.js';
 import { BINDINGS, NS, attributeOf, childrenNS, firstChildNS, isElement, metadataInvalid, parseXmlDocument, textOf } from './xml.js';
 
 export const MAX_METADATA_BYTES = 1024 * 1024;

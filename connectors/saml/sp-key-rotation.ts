@@ -5,11 +5,11 @@
 import { Conflict } from '../../src/errors.js';
 import type { GatewayDeps } from '../../src/sso/connector.js';
 import type { SamlConfig } from './config.js';
-import { generateSpKeyPair } from './sp-keys.js';
+import { generateOwnedKeyPair } from '../shared/self-signed.js';
 
 export function stageNextSpKey(config: SamlConfig, deps: GatewayDeps): SamlConfig {
   if (config.sp_next_private_key) throw new Conflict('A next SP key is already published; activate it first', { code: 'sp_key_already_staged' });
-  const pair = generateSpKeyPair('Gatehouse SAML SP', deps.clock());
+  const pair = generateOwnedKeyPair('Gatehouse SAML SP', deps.clock());
   return { ...config, sp_next_private_key: pair.private_key, sp_next_certificate: pair.certificate };
 }
 

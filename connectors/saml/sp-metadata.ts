@@ -3,7 +3,7 @@
 // KeyDescriptor*, NameIDFormat*, AssertionConsumerService+ inside SPSSODescriptor, then
 // Organization after the role descriptor. Every value is escaped: entity IDs and organization
 // names come from configuration an admin typed.
-import { certificateBody } from './certificates.js';
+import { certificateBody } from '../shared/certificates.js';
 import { NAME_ID_FORMATS } from './config.js';
 import { BINDINGS, NS } from './xml.js';
 

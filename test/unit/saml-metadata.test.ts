@@ -8,9 +8,10 @@ import {
   EXPIRY_WARNING_DAYS,
   normalizeCertificate,
   publicKeyOf,
-} from '../../connectors/saml/certificates.js';
+} from '../../connectors/shared/certificates.js';
 import { MAX_METADATA_BYTES, parseIdpMetadata } from '../../connectors/saml/idp-metadata.js';
-import { assertKeyMatchesCertificate, generateSpKeyPair, SP_CERT_VALIDITY_YEARS } from '../../connectors/saml/sp-keys.js';
+import { assertKeyMatchesCertificate } from '../../connectors/saml/sp-keys.js';
+import { CERT_VALIDITY_YEARS, generateOwnedKeyPair } from '../../connectors/shared/self-signed.js';
 import { buildSpMetadata, escapeXml } from '../../connectors/saml/sp-metadata.js';
 import { childrenNS, NS } from '../../connectors/saml/xml.js';
 import { InvalidRequest } from '../../src/errors.js';
@@ -21,10 +22,10 @@ const at = (iso: string) => new Date(iso);
 
 // Real keys and certificates: the IdP samples below embed them, so the parser's certificate
 // checks run against the real thing, not a placeholder string.
-const sp = generateSpKeyPair('gatehouse.example.test', T0);
-const idpA = generateSpKeyPair('idp-signing-a', T0);
-const idpB = generateSpKeyPair('idp-signing-b', T0);
-const idpEnc = generateSpKeyPair('idp-encryption', T0);
+const sp = generateOwnedKeyPair('gatehouse.example.test', T0);
+const idpA = generateOwnedKeyPair('idp-signing-a', T0);
+const idpB = generateOwnedKeyPair('idp-signing-b', T0);
+const idpEnc = generateOwnedKeyPair('idp-encryption', T0);
 const A = certificateBody(idpA.certificate);
 const B = certificateBody(idpB.certificate);
 const ENC = certificateBody(idpEnc.certificate);
@@ -153,7 +154,7 @@ describe('SAML SP key pair', () => {
     assert.equal(cert.issuer, cert.subject);
     assert.ok(cert.verify(cert.publicKey), 'signed by its own key');
     assert.equal(new Date(cert.validFrom).toISOString(), '2026-03-01T11:59:00.000Z');
-    assert.equal(new Date(cert.validTo).toISOString(), `${2026 + SP_CERT_VALIDITY_YEARS}-03-01T12:00:00.000Z`);
+    assert.equal(new Date(cert.validTo).toISOString(), `${2026 + CERT_VALIDITY_YEARS}-03-01T12:00:00.000Z`);
     assert.match(sp.private_key, /^-----BEGIN PRIVATE KEY-----\n/);
   });
 
@@ -163,7 +164,7 @@ describe('SAML SP key pair', () => {
     assert.match(cert.serialNumber, /^[0-7][0-9A-F]{31}$/);
     // keyUsage, critical, digitalSignature + keyEncipherment (bits 0 and 2: 0xa0, 5 unused bits)
     assert.ok(der.includes('0603551d0f0101ff0404030205a0'), 'keyUsage extension');
-    assert.notEqual(generateSpKeyPair('x', T0).certificate.split('\n')[1], sp.certificate.split('\n')[1], 'fresh serial and key');
+    assert.notEqual(generateOwnedKeyPair('x', T0).certificate.split('\n')[1], sp.certificate.split('\n')[1], 'fresh serial and key');
   });
 
   it('carries the private key that matches the certificate, and refuses a mismatched pair', () => {
@@ -176,13 +177,13 @@ describe('SAML SP key pair', () => {
   });
 
   it('truncates a long common name to 64 characters and keeps non-ASCII intact', () => {
-    const long = new X509Certificate(generateSpKeyPair(`é_${'a'.repeat(100)}`, T0).certificate);
+    const long = new X509Certificate(generateOwnedKeyPair(`é_${'a'.repeat(100)}`, T0).certificate);
     assert.equal(long.subject, `CN=é_${'a'.repeat(62)}\nO=Gatehouse`);
   });
 });
 
 describe('SAML SP metadata', () => {
-  const next = generateSpKeyPair('gatehouse.example.test', T0).certificate;
+  const next = generateOwnedKeyPair('gatehouse.example.test', T0).certificate;
   const input = {
     entityId: 'https://sso.example.test/saml/conn_01',
     acsUrl: 'https://sso.example.test/saml/conn_01/acs',
