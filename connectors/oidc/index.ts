@@ -5,22 +5,25 @@
 import * as client from 'openid-client';
 import { UpstreamRejected } from '../../src/errors.js';
 import type { ConnectorDeps, ConnectorType, OidcCallbackInput, OidcConnector, UpstreamIdentity } from '../../src/sso/connector.js';
+import { clientAuthentication, clientJwk } from './client-auth.js';
 import { OIDC_SECRET_FIELDS, oidcConfigSchema, type OidcConfig, type ReadyOidcConfig } from './config.js';
-import { fetchOptions, prepareOidcConfig } from './discovery.js';
+import { expectedIssuer, fetchOptions } from './discovery.js';
 import { translate } from './failures.js';
+import { groupsFromGraph, hasGroupsOverage } from './groups-overage.js';
+import { checkHostedDomain, checkTenant, identityFrom } from './identity.js';
+import { prepareOidcConfig } from './prepare.js';
 
 export { oidcConfigSchema, type OidcConfig } from './config.js';
 
-/** A per-login Configuration: cheap, offline (metadata comes from the stored discovery). */
-function configuration(config: ReadyOidcConfig, deps: ConnectorDeps, now: Date): client.Configuration {
-  const secret = config.client_secret ?? '';
-  const auth = config.token_endpoint_auth_method === 'client_secret_post' ? client.ClientSecretPost(secret) : client.ClientSecretBasic(secret);
+/** A per-login Configuration: offline (metadata comes from the stored discovery). */
+async function configuration(config: ReadyOidcConfig, deps: ConnectorDeps, now: Date): Promise<client.Configuration> {
+  const server = { ...config.discovered, issuer: expectedIssuer(config) } as client.ServerMetadata;
   const metadata = {
     id_token_signed_response_alg: config.id_token_signed_response_alg,
     // Protocol checks run on the injected clock.
     [client.clockSkew]: Math.round((now.getTime() - Date.now()) / 1000),
   };
-  const built = new client.Configuration(config.discovered as client.ServerMetadata, config.client_id, metadata, auth);
+  const built = new client.Configuration(server, config.client_id, metadata, await clientAuthentication(config, config.discovered.token_endpoint));
   const options = fetchOptions(deps);
   built[client.customFetch] = options[client.customFetch];
   for (const run of options.execute) run(built);
@@ -28,25 +31,22 @@ function configuration(config: ReadyOidcConfig, deps: ConnectorDeps, now: Date):
   return built;
 }
 
-const text = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
-const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
+async function groupsOf(config: ReadyOidcConfig, claims: Record<string, unknown>, accessToken: string, deps: ConnectorDeps): Promise<string[] | undefined> {
+  if (!hasGroupsOverage(claims)) return undefined;
+  if (config.groups_overage === 'ignore') return [];
+  return groupsFromGraph(config.graph_endpoint, accessToken, deps.fetch!);
+}
 
-function identityFrom(claims: Record<string, unknown>): UpstreamIdentity {
-  const sub = text(claims.sub);
-  if (!sub) throw new UpstreamRejected('The response from your identity provider could not be accepted.', { code: 'oidc_id_token_invalid', detail: 'no sub claim' });
-  return {
-    idpId: sub,
-    email: text(claims.email),
-    emailVerified: claims.email_verified === true,
-    firstName: text(claims.given_name),
-    lastName: text(claims.family_name),
-    name: text(claims.name),
-    groups: list(claims.groups),
-    roles: list(claims.roles),
-    amr: list(claims.amr),
-    authnContext: text(claims.acr),
-    rawAttributes: claims,
-  };
+async function checkedIdentity(config: ReadyOidcConfig, deps: ConnectorDeps, live: client.Configuration, tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers): Promise<UpstreamIdentity> {
+  const claims = tokens.claims() as Record<string, unknown> | undefined;
+  if (!claims) throw new UpstreamRejected('The response from your identity provider could not be accepted.', { code: 'oidc_id_token_invalid', detail: 'no ID token' });
+  checkTenant(config, claims);
+  if (config.require_hosted_domain) checkHostedDomain(claims, deps.organizationDomains ? await deps.organizationDomains() : []);
+  const userinfo = config.fetch_userinfo ? await client.fetchUserInfo(live, tokens.access_token, String(claims.sub)) : {};
+  // The signed ID token wins over userinfo where both speak.
+  const merged = { ...userinfo, ...claims };
+  const groups = await groupsOf(config, merged, tokens.access_token, deps);
+  return identityFrom(merged, groups);
 }
 
 function open(raw: OidcConfig, deps: ConnectorDeps): OidcConnector {
@@ -58,7 +58,7 @@ function open(raw: OidcConfig, deps: ConnectorDeps): OidcConnector {
     async createLoginRequest({ state, callbackUrl, loginHint }) {
       const verifier = client.randomPKCECodeVerifier();
       const nonce = client.randomNonce();
-      const url = client.buildAuthorizationUrl(configuration(config, deps, deps.clock()), {
+      const url = client.buildAuthorizationUrl(await configuration(config, deps, deps.clock()), {
         ...config.authorization_params,
         redirect_uri: callbackUrl,
         scope: config.scopes.join(' '),
@@ -77,15 +77,11 @@ function open(raw: OidcConfig, deps: ConnectorDeps): OidcConnector {
       const current = new URL(callbackUrl);
       for (const [k, v] of Object.entries(params)) current.searchParams.set(k, v);
       try {
-        const live = configuration(config, deps, now);
+        const live = await configuration(config, deps, now);
         const tokens = await client.authorizationCodeGrant(live, current, { pkceCodeVerifier: code_verifier, expectedNonce: nonce, expectedState: state, idTokenExpected: true });
-        const claims = tokens.claims() as Record<string, unknown> | undefined;
-        if (!claims) throw new UpstreamRejected('The response from your identity provider could not be accepted.', { code: 'oidc_id_token_invalid', detail: 'no ID token' });
-        const userinfo = config.fetch_userinfo ? await client.fetchUserInfo(live, tokens.access_token, String(claims.sub)) : {};
-        // The signed ID token wins over userinfo where both speak.
-        return identityFrom({ ...userinfo, ...claims });
+        return await checkedIdentity(config, deps, live, tokens);
       } catch (error) {
-        throw translate(error);
+        throw translate(error, config);
       }
     },
   };
@@ -98,6 +94,10 @@ export const oidcConnectorType: ConnectorType<OidcConfig, OidcConnector> = {
   secretFields: OIDC_SECRET_FIELDS,
   open,
   prepare: prepareOidcConfig,
-  // The one redirect URI to register at the IdP: every OIDC connection shares the callback.
-  describe: (_config, deps) => ({ redirect_uri: `${deps.publicUrl.replace(/\/+$/, '')}/oidc/callback` }),
+  describe: (config, deps) => ({
+    // The one redirect URI to register at the IdP: every OIDC connection shares the callback.
+    redirect_uri: `${deps.publicUrl.replace(/\/+$/, '')}/oidc/callback`,
+    // private_key_jwt: the public key to register (a JWKS for Okta and most IdPs, the certificate for Entra).
+    ...(config.client_private_key ? { client_jwks: { keys: [clientJwk(config.client_private_key)] } } : {}),
+  }),
 };

@@ -1,14 +1,19 @@
 // What each IdP names the attributes of its SAML assertions by default (or as its setup guide
-// tells the admin to name them). OIDC connections get standard claims and ignore names they do
-// not receive, so one preset serves both protocols.
+// tells the admin to name them), and the IdP-specific claims of its OIDC ID tokens worth keeping
+// (standard claims such as email, given_name and groups are read without a mapping).
 import type { IdpPreset, PresetRegistry } from '../../src/sso/connector.js';
 
 const WS_CLAIMS = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims';
 
-const preset = (name: string, label: string, attributeMapping: Record<string, string>): IdpPreset => ({ name, label, attributeMapping });
+const preset = (name: string, label: string, attributeMapping: Record<string, string>, oidcAttributeMapping: Record<string, string> = {}): IdpPreset => ({
+  name,
+  label,
+  attributeMapping,
+  oidcAttributeMapping,
+});
 
 export const idpPresets = {
-  okta: preset('okta', 'Okta', { email: 'email', first_name: 'firstName', last_name: 'lastName', groups: 'groups' }),
+  okta: preset('okta', 'Okta', { email: 'email', first_name: 'firstName', last_name: 'lastName', groups: 'groups' }, { preferred_username: 'preferred_username' }),
   entra: preset('entra', 'Microsoft Entra ID', {
     email: `${WS_CLAIMS}/emailaddress`,
     first_name: `${WS_CLAIMS}/givenname`,
@@ -18,8 +23,8 @@ export const idpPresets = {
     object_id: 'http://schemas.microsoft.com/identity/claims/objectidentifier',
     tenant_id: 'http://schemas.microsoft.com/identity/claims/tenantid',
     upn: `${WS_CLAIMS}/upn`,
-  }),
-  google: preset('google', 'Google Workspace', { email: 'email', first_name: 'firstName', last_name: 'lastName', groups: 'groups' }),
+  }, { object_id: 'oid', tenant_id: 'tid', upn: 'upn', preferred_username: 'preferred_username' }),
+  google: preset('google', 'Google Workspace', { email: 'email', first_name: 'firstName', last_name: 'lastName', groups: 'groups' }, { hosted_domain: 'hd' }),
   adfs: preset('adfs', 'Active Directory Federation Services', {
     email: `${WS_CLAIMS}/emailaddress`,
     first_name: `${WS_CLAIMS}/givenname`,

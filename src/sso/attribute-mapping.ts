@@ -1,7 +1,7 @@
 // Per-connection attribute mapping: `attribute_mapping` maps a target claim to the name of an
 // attribute the IdP sent. Standard targets override what the connector derived; any other target
 // becomes a custom attribute.
-import type { PresetRegistry, UpstreamIdentity } from './connector.js';
+import type { PresetRegistry, Protocol, UpstreamIdentity } from './connector.js';
 
 interface Mapped {
   email: string | undefined;
@@ -47,8 +47,9 @@ export function applyAttributeMapping(identity: UpstreamIdentity, mapping: Recor
   return mapped;
 }
 
-/** The preset's defaults for the connection's IdP, overridden by the connection's own mapping. */
-export function effectiveMapping(presets: PresetRegistry, connection: { preset: string | null; attributeMapping: Record<string, string> }) {
-  const defaults = connection.preset ? presets[connection.preset]?.attributeMapping : undefined;
+/** The preset's defaults for the connection's IdP and protocol, overridden by the connection's own mapping. */
+export function effectiveMapping(presets: PresetRegistry, connection: { preset: string | null; attributeMapping: Record<string, string> }, protocol: Protocol) {
+  const preset = connection.preset ? presets[connection.preset] : undefined;
+  const defaults = protocol === 'oidc' ? preset?.oidcAttributeMapping : preset?.attributeMapping;
   return { ...defaults, ...connection.attributeMapping };
 }

@@ -138,6 +138,8 @@ export interface GatewayDeps {
 export interface ConnectorDeps extends GatewayDeps {
   /** The connection being served: per-connection URLs (SAML entity ID, ACS) derive from it. */
   readonly connectionId: string;
+  /** The organization's domains (lower case), loaded only when a check asks (Google's `hd`). */
+  readonly organizationDomains?: () => Promise<readonly string[]>;
 }
 
 /** What a connector kind shows the admin beside its config: values to give the IdP, expiry warnings. */
@@ -175,8 +177,10 @@ export type ConnectorRegistry = Readonly<Record<string, ConnectorType<any>>>;
 export interface IdpPreset {
   readonly name: string;
   readonly label: string;
-  /** Target claim -> the attribute this IdP sends it in; a connection's own mapping overrides it. */
+  /** Target claim -> the SAML attribute this IdP sends it in; a connection's own mapping overrides it. */
   readonly attributeMapping: Readonly<Record<string, string>>;
+  /** The same for this IdP's OIDC claims (standard claims need no entry). */
+  readonly oidcAttributeMapping: Readonly<Record<string, string>>;
 }
 
 export type PresetRegistry = Readonly<Record<string, IdpPreset>>;

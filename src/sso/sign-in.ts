@@ -33,6 +33,7 @@ export function signInCore(deps: BrokerDeps) {
       allowInsecureOutbound: deps.allowInsecureOutbound,
       fetch: deps.outboundFetch,
       connectionId: connection.id,
+      organizationDomains: async () => (await deps.store.organizations.get(connection.organizationId)).domains,
     });
   }
   const openOidc = (connection: ConnectionRecord): OidcConnector => {
@@ -47,7 +48,8 @@ export function signInCore(deps: BrokerDeps) {
   };
   /** Maps the identity through the connection's attribute mapping and records the login. */
   async function signIn(connection: ConnectionRecord, identity: UpstreamIdentity, now: Date): Promise<ProfileRecord> {
-    const mapped = applyAttributeMapping(identity, effectiveMapping(deps.presets, connection));
+    const protocol = deps.registry[connection.type]?.protocol ?? 'saml';
+    const mapped = applyAttributeMapping(identity, effectiveMapping(deps.presets, connection, protocol));
     const profile = await deps.store.profiles.recordLogin(
       {
         organizationId: connection.organizationId,

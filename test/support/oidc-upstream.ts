@@ -32,6 +32,11 @@ export interface UpstreamOptions {
   accounts: Record<string, Record<string, unknown>>;
   /** Who the headless login signs in; default the first account. */
   loginAs?: string;
+  /**
+   * Entra's multi-tenant endpoints: each path (e.g. `/common/v2.0`) serves a discovery document
+   * whose issuer is the `{tenantid}` template of issuerPath (`/<tenant>/v2.0` -> `/{tenantid}/v2.0`).
+   */
+  multiTenantPaths?: string[];
 }
 
 export type TamperKey = 'current' | 'foreign' | 'none';
@@ -55,6 +60,9 @@ export interface TokenRequestRecord {
   errorDescription?: string;
   /** The ID token as delivered (after tampering, if any). */
   idToken?: string;
+  accessToken?: string;
+  /** The client_assertion of a private_key_jwt client, as received. */
+  clientAssertion?: string;
   /** The ID token oidc-provider issued, when tampering replaced it. */
   originalIdToken?: string;
 }
@@ -84,6 +92,10 @@ export interface UpstreamIdp {
   readonly tokenRequests: TokenRequestRecord[];
   /** Every headless interaction, in order; a login that reuses the upstream session adds none. */
   readonly interactions: InteractionRecord[];
+  /** How many times a discovery document was served. */
+  readonly discoveryRequests: number;
+  /** Registers one more client (oidc-provider's clients are fixed per instance: this swaps in a new one). */
+  addClient(client: UpstreamClient): void;
   /** kids in the published JWKS, the signing key first. */
   readonly kids: string[];
   readonly signingKid: string;
@@ -216,6 +228,8 @@ export async function startUpstreamIdp(options: UpstreamOptions): Promise<Upstre
     const record: TokenRequestRecord = { status: ctx.status, grantType: typeof params?.grant_type === 'string' ? params.grant_type : undefined };
     if (typeof body.error === 'string') record.error = body.error;
     if (typeof body.error_description === 'string') record.errorDescription = body.error_description;
+    if (typeof params?.client_assertion === 'string') record.clientAssertion = params.client_assertion;
+    if (typeof body.access_token === 'string') record.accessToken = body.access_token;
     if (ctx.status === 200 && typeof body.id_token === 'string') {
       const tamper = idp.tamperIdToken;
       if (tamper) {
@@ -329,9 +343,22 @@ export async function startUpstreamIdp(options: UpstreamOptions): Promise<Upstre
     return current.interactionFinished(req, res, result, { mergeWithLastSubmission: true });
   }
 
+  const tenantTemplate = `${origin}${issuerPath.replace(/^\/[^/]+/, '/{tenantid}')}`;
+  async function multiTenantDiscovery(res: ServerResponse) {
+    const own = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ ...own, issuer: tenantTemplate }));
+  }
+
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const raw = req.url ?? '/';
     const pathname = raw.split('?')[0]!;
+    if (pathname.endsWith('/.well-known/openid-configuration')) discoveryRequests++;
+    if ((options.multiTenantPaths ?? []).some((p) => pathname === `${p}/.well-known/openid-configuration`)) {
+      discoveryRequests--; // counted once, by the inner fetch
+      void multiTenantDiscovery(res);
+      return;
+    }
     if (issuerPath && pathname !== issuerPath && !pathname.startsWith(`${issuerPath}/`)) {
       res.statusCode = 404;
       res.end('not under the issuer path');
@@ -357,9 +384,10 @@ export async function startUpstreamIdp(options: UpstreamOptions): Promise<Upstre
     void callback(req, res);
   });
 
+  let discoveryRequests = 0;
   build();
 
-  const redirectUris = options.clients.flatMap((c) => c.redirect_uris);
+  const redirectUris = () => options.clients.flatMap((c) => c.redirect_uris);
   const idp: UpstreamIdp = {
     issuer,
     discoveryUrl: `${issuer}/.well-known/openid-configuration`,
@@ -370,6 +398,13 @@ export async function startUpstreamIdp(options: UpstreamOptions): Promise<Upstre
     tamperIdToken: undefined,
     tokenRequests: [],
     interactions: [],
+    get discoveryRequests() {
+      return discoveryRequests;
+    },
+    addClient(client: UpstreamClient) {
+      options.clients.push(client);
+      build();
+    },
     get kids() {
       return keys.map((k) => k.kid!);
     },
@@ -377,7 +412,7 @@ export async function startUpstreamIdp(options: UpstreamOptions): Promise<Upstre
       return keys[0]!.kid!;
     },
     async login(authorizeUrl: string, browser = new Browser()) {
-      const done = (u: URL) => redirectUris.some((r) => u.href.startsWith(r));
+      const done = (u: URL) => redirectUris().some((r) => u.href.startsWith(r));
       let next = authorizeUrl;
       for (let round = 0; round < 3; round++) {
         const { response, url } = await browser.follow(next, done);

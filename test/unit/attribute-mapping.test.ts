@@ -30,11 +30,21 @@ test('no mapping keeps the connector’s values; an unusable value does not eras
 });
 
 test('a preset supplies the IdP’s attribute names; the connection’s mapping overrides them', () => {
-  const entra = effectiveMapping(idpPresets, { preset: 'entra', attributeMapping: { groups: 'roles' } });
+  const entra = effectiveMapping(idpPresets, { preset: 'entra', attributeMapping: { groups: 'roles' } }, 'saml');
   assert.equal(entra.email, 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress');
   assert.equal(entra.groups, 'roles');
   const fromEntra = applyAttributeMapping({ ...identity, rawAttributes: { [entra.email!]: 'grace@contoso.test' } }, entra);
   assert.equal(fromEntra.email, 'grace@contoso.test');
-  assert.deepEqual(effectiveMapping(idpPresets, { preset: null, attributeMapping: { team: 'dept' } }), { team: 'dept' });
+  assert.deepEqual(effectiveMapping(idpPresets, { preset: null, attributeMapping: { team: 'dept' } }, 'saml'), { team: 'dept' });
   for (const preset of Object.values(idpPresets)) assert.ok(preset.label.length > 0);
+});
+
+test('over OIDC a preset maps the IdP’s own claims, not its SAML attribute names', () => {
+  const entra = effectiveMapping(idpPresets, { preset: 'entra', attributeMapping: {} }, 'oidc');
+  assert.deepEqual(entra, { object_id: 'oid', tenant_id: 'tid', upn: 'upn', preferred_username: 'preferred_username' });
+  const claims = { sub: 'x', oid: '00000000-0000-0000-0000-0000000000aa', tid: '11111111-2222-3333-4444-555555555555', upn: 'grace@contoso.test' };
+  const mapped = applyAttributeMapping({ ...identity, rawAttributes: claims }, entra);
+  assert.deepEqual(mapped.customAttributes, { object_id: claims.oid, tenant_id: claims.tid, upn: claims.upn });
+  assert.equal(mapped.email, identity.email, 'standard claims stay as the connector read them');
+  assert.deepEqual(effectiveMapping(idpPresets, { preset: 'google', attributeMapping: {} }, 'oidc'), { hosted_domain: 'hd' });
 });
