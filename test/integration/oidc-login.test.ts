@@ -89,6 +89,14 @@ describe('upstream OIDC login end to end', await requires('postgres'), () => {
     assert.equal((await browser.get(callback.href)).status, 401, 'but only once');
   });
 
+  test('refused: an RFC 9207 iss parameter naming another issuer (mix-up)', async () => {
+    const { browser, callback } = await toCallback();
+    const mixedUp = new URL(callback);
+    mixedUp.searchParams.set('iss', 'https://attacker.example');
+    assert.equal((await browser.get(mixedUp.href)).status, 401);
+    assert.equal((await lastFailure())?.reason, 'oidc_issuer_mismatch', JSON.stringify(await lastFailure()));
+  });
+
   test('refused: a used code injected into a fresh login (code replay) is refused by the upstream', async () => {
     const first = await toCallback();
     await h.complete(first);
