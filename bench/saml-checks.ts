@@ -56,12 +56,12 @@ export async function benchSamlChecks(): Promise<string[]> {
   const sanity = await verifySamlResponse(checkInput);
   if (!sanity.ok) throw new Error(`benchmark response refused: ${sanity.code} ${sanity.detail}`);
   const { xml } = decodeSamlResponse(response);
-  const shape = checkStructure(parseSamlXml(xml, 'r'), false);
+  const shape = checkStructure(parseSamlXml(xml, 'r').documentElement, false);
   const signatureInput = { samlResponse: response, idpCertificates: [keys.idp.certificate], spEntityId: FIXTURE_SP.entityId, acsUrl: FIXTURE_SP.acsUrl, decryptionKeys: [], responseSigned: shape.responseSigned, encrypted: false };
   const verifiedXml = await verifySignature(signatureInput);
   const steps: Array<[string, () => unknown]> = [
     ['decode (size, base64, DOCTYPE)', () => decodeSamlResponse(response)],
-    ['parse + structure (status, count, algorithms)', () => checkStructure(parseSamlXml(xml, 'r'), false)],
+    ['parse + structure (status, count, algorithms)', () => checkStructure(parseSamlXml(xml, 'r').documentElement, false)],
     ['envelope (Destination, Issuer, InResponseTo)', () => checkResponseEnvelope(shape.response, shape.responseSigned, checkInput)],
     ['node-saml signature and profile', () => verifySignature(signatureInput)],
     ['assertion checks + identity (verified XML)', () => {

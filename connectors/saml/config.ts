@@ -43,6 +43,13 @@ export const samlConfigSchema = z.strictObject({
   sp_entity_id: text(1024).optional(),
   /** Legacy IdPs (old ADFS, OneLogin, Auth0 set-ups) still sign with SHA-1; refused unless opted in. */
   insecure_allow_sha1: z.boolean().default(false),
+  /**
+   * Which signature verifier decides: Gatehouse's own (`fast`), node-saml (the reference), or
+   * `both`: fast decides, node-saml re-checks `verifier_sample_rate` of the responses, and when
+   * they disagree the stricter verdict wins.
+   */
+  verifier: z.enum(['fast', 'node-saml', 'both']).default('fast'),
+  verifier_sample_rate: z.number().min(0).max(1).default(1),
   // Owned by Gatehouse: generated on create, rotated through the API, never set by the admin.
   sp_private_key: z.string().optional(),
   sp_certificate: z.string().optional(),

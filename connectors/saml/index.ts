@@ -1,5 +1,5 @@
-// The SAML 2.0 connector kind: config, AuthnRequests, response checks and SP metadata, over
-// @node-saml/node-saml. Stateless: replay of assertion IDs and the login attempt are the core's.
+// The SAML 2.0 connector kind: config, AuthnRequests, response checks and SP metadata; responses
+// are verified by Gatehouse's own strict verifier (verify/) or by @node-saml/node-saml. Stateless: replay of assertion IDs and the login attempt are the core's.
 import { UpstreamRejected } from '../../src/errors.js';
 import type { ConnectorDeps, ConnectorType, SamlConnector, SamlResponseInput, SamlVerdict } from '../../src/sso/connector.js';
 import { isReady, samlConfigSchema, SAML_SECRET_FIELDS, spUrls, type ReadySamlConfig, type SamlConfig } from './config.js';
@@ -7,9 +7,9 @@ import { describeSamlConfig } from './describe.js';
 import { buildLoginRequest, signsRequests } from './login-request.js';
 import { prepareSamlConfig } from './prepare.js';
 import { DEFAULT_PUBLIC_MESSAGE, PUBLIC_MESSAGES } from './response/failure.js';
-import { verifierPool } from './response/pool.js';
 import { activateNextSpKey, stageNextSpKey } from './sp-key-rotation.js';
 import { buildSpMetadata } from './sp-metadata.js';
+import { verifyResponse } from './verify/choose.js';
 
 export { samlConfigSchema, type SamlConfig } from './config.js';
 export { activateNextSpKey, stageNextSpKey } from './sp-key-rotation.js';
@@ -33,7 +33,7 @@ function open(raw: SamlConfig, deps: ConnectorDeps): SamlConnector {
     async handleResponse({ stash, params, callbackUrl, now }: SamlResponseInput): Promise<SamlVerdict> {
       const requestId = stash === undefined ? null : stash.request_id;
       if (requestId !== null && typeof requestId !== 'string') throw new TypeError('saml connector: stash has no request_id');
-      const outcome = await verifierPool().verify({
+      const outcome = await verifyResponse(config.verifier, config.verifier_sample_rate, {
         samlResponse: params.SAMLResponse,
         idpCertificates: config.idp.certificates,
         decryptionKeys,
@@ -44,7 +44,7 @@ function open(raw: SamlConfig, deps: ConnectorDeps): SamlConnector {
         acsUrl: callbackUrl,
         requestId,
         nowMs: now.getTime(),
-      });
+      }, deps.report);
       if (!outcome.ok) throw new UpstreamRejected(PUBLIC_MESSAGES[outcome.code] ?? DEFAULT_PUBLIC_MESSAGE, { code: outcome.code, detail: outcome.detail });
       return { identity: outcome.identity, assertionId: outcome.assertionId, replayableUntil: new Date(outcome.replayableUntilMs) };
     },

@@ -1,5 +1,6 @@
 // The one place connectors/saml parses XML that is not a SAML response (metadata: IdP uploads and
-// our own output in tests). SAML responses go through node-saml, which has its own parser path.
+// our own output in tests). SAML responses go through node-saml or the fast verifier's own tree;
+// the helpers at the end read either, through the small DOM subset SamlElement names.
 // Metadata is admin-supplied or fetched from a URL, so it is hostile input: refuse DTDs before the
 // parser sees them (entity expansion, external entities), cap the size, and treat every parser
 // complaint as fatal, because xmldom otherwise "repairs" broken markup by guessing.
@@ -90,34 +91,48 @@ function refuseStrayText(doc: Document, what: string): void {
   }
 }
 
+/** What the shared SAML checks read of an element: met by xmldom's Element and by verify/tree.ts. */
+export interface SamlElement {
+  readonly nodeType: number;
+  readonly namespaceURI: string | null;
+  readonly localName: string | null;
+  readonly tagName: string;
+  readonly textContent: string | null;
+  readonly childNodes: ArrayLike<{ readonly nodeType: number }>;
+  getAttribute(name: string): string | null;
+  hasAttribute(name: string): boolean;
+  getAttributeNS(namespace: string | null, localName: string): string | null;
+  getElementsByTagNameNS(namespace: string, localName: string): ArrayLike<SamlElement>;
+}
+
 /**
  * Direct element children only: descendants would pick up elements from nested signatures and
  * extensions. A missing parent has no children, so lookups chain without a check at every step.
  */
-export function childrenNS(parent: Element | undefined, ns: string, localName: string): Element[] {
-  const found: Element[] = [];
+export function childrenNS<E extends SamlElement>(parent: E | undefined, ns: string, localName: string): E[] {
+  const found: E[] = [];
   if (parent === undefined) return found;
   for (const node of Array.from(parent.childNodes)) {
     if (node.nodeType !== ELEMENT_NODE) continue;
-    const el = node as Element;
+    const el = node as unknown as E;
     if (el.namespaceURI === ns && el.localName === localName) found.push(el);
   }
   return found;
 }
 
-export function firstChildNS(parent: Element | undefined, ns: string, localName: string): Element | undefined {
+export function firstChildNS<E extends SamlElement>(parent: E | undefined, ns: string, localName: string): E | undefined {
   return childrenNS(parent, ns, localName)[0];
 }
 
-export function textOf(el: Element): string {
+export function textOf(el: SamlElement): string {
   return (el.textContent ?? '').trim();
 }
 
 /** xmldom's getAttribute returns '' for a missing attribute; callers need to tell the two apart. */
-export function attributeOf(el: Element, name: string): string | undefined {
+export function attributeOf(el: SamlElement, name: string): string | undefined {
   return el.hasAttribute(name) ? el.getAttribute(name) ?? '' : undefined;
 }
 
-export function isElement(el: Element, ns: string, localName: string): boolean {
+export function isElement(el: SamlElement, ns: string, localName: string): boolean {
   return el.namespaceURI === ns && el.localName === localName;
 }

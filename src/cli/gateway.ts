@@ -85,7 +85,7 @@ export async function startGateway(
     let port: number | undefined;
     if (options.http) {
       const sso = await buildSso({ config, logger, store, applications: services.applications, registry, presets, secretBox, encryptionKey, mockIdp, outboundFetch });
-      const app = createApp({ config, logger, services, readiness, openIdProvider: sso.oidc.handler, routers: sso.routers });
+      const app = createApp({ config, logger, services, readiness, openIdProvider: sso.oidc.handler, routers: sso.routers, metrics: [sso.metrics] });
       const server = await listen(app, config.http.host, config.http.port, config.http.shutdownTimeoutMs);
       stack.push(() => server.close());
       port = server.port;

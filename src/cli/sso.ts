@@ -1,5 +1,6 @@
 // The sign-in side, wired: the OpenID Provider, the login broker and the browser routes.
 import type { Router } from 'express';
+import { Counter, Registry } from 'prom-client';
 import type { ApplicationService } from '../admin/applications.js';
 import type { Config } from '../config.js';
 import { mockIdpRoutes, type MockIdpPages } from '../http/routes/mock-idp.js';
@@ -10,7 +11,7 @@ import { providerViews } from '../http/views/provider-pages.js';
 import type { Logger } from '../logger.js';
 import { createGuardedFetch } from '../outbound/guarded-fetch.js';
 import { loginBroker } from '../sso/broker.js';
-import type { ConnectorRegistry, OutboundFetch, PresetRegistry } from '../sso/connector.js';
+import type { ConnectorRegistry, ConnectorReport, OutboundFetch, PresetRegistry } from '../sso/connector.js';
 import { findProfileAccount } from '../sso/provider/accounts.js';
 import { createOpenIdProvider, type OpenIdProvider } from '../sso/provider/index.js';
 import type { SecretBox } from '../store/encryption.js';
@@ -31,8 +32,20 @@ export interface SsoWiring {
   outboundFetch?: OutboundFetch;
 }
 
-export async function buildSso(w: SsoWiring): Promise<{ oidc: OpenIdProvider; routers: Router[] }> {
+/** Logs what connectors report and counts it, on a registry the app's /metrics serves. */
+function connectorReports(logger: Logger) {
+  const metrics = new Registry();
+  const disagreements = new Counter({ name: 'gatehouse_saml_verifier_disagreements_total', help: 'SAML responses on which the fast verifier and node-saml disagreed', registers: [metrics] });
+  const report = (event: ConnectorReport) => {
+    disagreements.inc();
+    logger.warn({ event: event.event, fast: event.fast, reference: event.reference }, 'the SAML verifiers disagree; the stricter verdict was applied');
+  };
+  return { metrics, report };
+}
+
+export async function buildSso(w: SsoWiring): Promise<{ oidc: OpenIdProvider; routers: Router[]; metrics: Registry }> {
   const clock = w.clock ?? (() => new Date());
+  const reports = connectorReports(w.logger);
   const oidc = await createOpenIdProvider({
     issuer: w.config.http.publicUrl,
     store: w.store,
@@ -53,10 +66,11 @@ export async function buildSso(w: SsoWiring): Promise<{ oidc: OpenIdProvider; ro
     publicUrl: w.config.http.publicUrl,
     allowInsecureOutbound: w.config.security.allowInsecureOutbound,
     outboundFetch: w.outboundFetch ?? createGuardedFetch({ allowInsecure: w.config.security.allowInsecureOutbound }),
+    report: reports.report,
     clock,
   });
   const idpInitiated = idpInitiatedLogins(w.store, w.config.http.publicUrl, clock);
   const routers = [ssoRoutes(oidc.provider, broker, w.store, idpInitiated), samlRoutes(oidc.provider, broker, idpInitiated)];
   if (w.mockIdp && w.registry[w.mockIdp.type.type]) routers.push(mockIdpRoutes(w.mockIdp, w.store, w.secretBox, clock));
-  return { oidc, routers };
+  return { oidc, routers, metrics: reports.metrics };
 }

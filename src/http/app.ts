@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import express, { type Express, type RequestHandler, type Response, type Router } from 'express';
 import helmet from 'helmet';
+import { Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { errorHandler, notFoundHandler } from './middleware/errors.js';
@@ -19,6 +20,8 @@ export interface AppDeps {
   openIdProvider?: RequestHandler;
   /** Browser-facing routers (sign-in pages, callbacks), mounted before the admin API. */
   routers?: Router[];
+  /** More metrics for /metrics (the sign-in side's counters). */
+  metrics?: Registry[];
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -53,7 +56,7 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
 
-  app.use(healthRoutes(deps.readiness, metrics.registry));
+  app.use(healthRoutes(deps.readiness, deps.metrics?.length ? Registry.merge([metrics.registry, ...deps.metrics]) : metrics.registry));
   if (deps.openIdProvider) app.use(deps.openIdProvider);
   for (const router of deps.routers ?? []) app.use(router);
   app.use('/api/v1', rememberMountPath, adminRoutes(deps.services, deps.config.http.bodyLimitBytes));

@@ -125,6 +125,9 @@ export type OutboundFetch = (
   init?: { method?: string; headers?: Record<string, string>; body?: string },
 ) => Promise<Response>;
 
+/** Something a connector noticed that operators should see (logged and counted by the core). */
+export type ConnectorReport = { readonly event: 'saml_verifier_disagreement'; readonly fast: string; readonly reference: string };
+
 export interface GatewayDeps {
   /** Protocol checks read this, never Date.now(), so tests can pin time. */
   readonly clock: () => Date;
@@ -133,6 +136,8 @@ export interface GatewayDeps {
   /** Outbound HTTP already wrapped by the core's private-address guard. */
   readonly fetch?: OutboundFetch;
   readonly allowInsecureOutbound: boolean;
+  /** Where a connector reports what operators should see; absent in tests that do not care. */
+  readonly report?: (event: ConnectorReport) => void;
 }
 
 export interface ConnectorDeps extends GatewayDeps {

@@ -8,7 +8,7 @@ import type { SecretBox } from '../store/encryption.js';
 import type { ConnectionRecord, ProfileRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { applyAttributeMapping, effectiveMapping } from './attribute-mapping.js';
-import type { Connector, ConnectorRegistry, OidcConnector, OutboundFetch, PresetRegistry, SamlConnector, UpstreamIdentity } from './connector.js';
+import type { Connector, ConnectorRegistry, ConnectorReport, OidcConnector, OutboundFetch, PresetRegistry, SamlConnector, UpstreamIdentity } from './connector.js';
 
 export interface BrokerDeps {
   store: Store;
@@ -19,6 +19,8 @@ export interface BrokerDeps {
   allowInsecureOutbound: boolean;
   /** Guarded outbound HTTP for connectors (discovery, JWKS, metadata). */
   outboundFetch: OutboundFetch;
+  /** Where connectors report what operators should see (logged and counted). */
+  report?: (event: ConnectorReport) => void;
   clock: () => Date;
 }
 
@@ -32,6 +34,7 @@ export function signInCore(deps: BrokerDeps) {
       publicUrl: deps.publicUrl,
       allowInsecureOutbound: deps.allowInsecureOutbound,
       fetch: deps.outboundFetch,
+      ...(deps.report ? { report: deps.report } : {}),
       connectionId: connection.id,
       organizationDomains: async () => (await deps.store.organizations.get(connection.organizationId)).domains,
     });

@@ -1,7 +1,7 @@
 // Checks on the assertion the signature covers (node-saml leaves these to us, or does them with
 // its own clock): Issuer, exact audience, the bearer SubjectConfirmation and its Recipient, the
 // time window with bounded skew, and InResponseTo against the login attempt's request ID.
-import { NS, childrenNS, firstChildNS } from '../xml.js';
+import { NS, childrenNS, firstChildNS, type SamlElement } from '../xml.js';
 import { fail } from './failure.js';
 
 /** SAML deployments drift; three minutes is what the issue and most SPs allow. */
@@ -31,12 +31,12 @@ function checkWindow(notBefore: number | undefined, notOnOrAfter: number | undef
   if (notOnOrAfter !== undefined && nowMs - CLOCK_SKEW_MS >= notOnOrAfter) fail('saml_assertion_expired', `${what} NotOnOrAfter ${new Date(notOnOrAfter).toISOString()} has passed`);
 }
 
-export function checkIssuer(element: Element, expected: string, what: string): void {
+export function checkIssuer(element: SamlElement, expected: string, what: string): void {
   const issuer = firstChildNS(element, NS.saml, 'Issuer')?.textContent?.trim();
   if (issuer !== expected) fail('saml_issuer_mismatch', `${what} Issuer is "${issuer ?? '(none)'}", expected "${expected}"`);
 }
 
-export function checkAudience(conditions: Element | undefined, spEntityId: string): void {
+export function checkAudience(conditions: SamlElement | undefined, spEntityId: string): void {
   const restrictions = childrenNS(conditions, NS.saml, 'AudienceRestriction');
   if (restrictions.length === 0) fail('saml_audience_mismatch', 'the assertion has no AudienceRestriction');
   for (const restriction of restrictions) {
@@ -46,7 +46,7 @@ export function checkAudience(conditions: Element | undefined, spEntityId: strin
 }
 
 /** Returns the latest bearer NotOnOrAfter: how long the assertion could be replayed. */
-export function checkSubjectConfirmations(assertion: Element, expected: Expectations): number {
+export function checkSubjectConfirmations(assertion: SamlElement, expected: Expectations): number {
   const confirmations = childrenNS(firstChildNS(assertion, NS.saml, 'Subject'), NS.saml, 'SubjectConfirmation');
   if (confirmations.length === 0) fail('saml_subject_confirmation_invalid', 'the assertion has no SubjectConfirmation');
   let latest = 0;
@@ -76,7 +76,7 @@ export function checkInResponseTo(value: string | null, requestId: string | null
 }
 
 /** Returns until when the assertion is replayable (ms since epoch). */
-export function checkAssertion(assertion: Element, expected: Expectations): number {
+export function checkAssertion(assertion: SamlElement, expected: Expectations): number {
   checkIssuer(assertion, expected.idpEntityId, 'assertion');
   const conditions = firstChildNS(assertion, NS.saml, 'Conditions');
   const conditionsEnd = instant(conditions?.getAttribute('NotOnOrAfter') ?? null, 'Conditions');
@@ -93,7 +93,7 @@ export function checkAssertion(assertion: Element, expected: Expectations): numb
 }
 
 /** Response-level fields: authenticated only when the Response is signed, so Destination is required then. */
-export function checkResponseEnvelope(response: Element, responseSigned: boolean, expected: Expectations): void {
+export function checkResponseEnvelope(response: SamlElement, responseSigned: boolean, expected: Expectations): void {
   const destination = response.getAttribute('Destination');
   if (destination === null || destination === '') {
     if (responseSigned) fail('saml_destination_mismatch', 'the signed Response has no Destination');

@@ -4,7 +4,7 @@
 // it knows only the names every IdP family shares.
 import type { UpstreamIdentity } from '../../../src/sso/connector.js';
 import { NAME_ID_FORMATS } from '../config.js';
-import { NS, childrenNS, firstChildNS } from '../xml.js';
+import { NS, childrenNS, firstChildNS, type SamlElement } from '../xml.js';
 import { fail } from './failure.js';
 
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
@@ -20,7 +20,7 @@ const SUBJECT_ATTRIBUTES = ['http://schemas.microsoft.com/identity/claims/object
 
 export type Attributes = Record<string, string[]>;
 
-export function readAttributes(assertion: Element): Attributes {
+export function readAttributes(assertion: SamlElement): Attributes {
   const attributes: Attributes = Object.create(null) as Attributes;
   let values = 0;
   for (const statement of childrenNS(assertion, NS.saml, 'AttributeStatement')) {
@@ -48,7 +48,7 @@ const first = (attributes: Attributes, names: readonly string[]): string | undef
 };
 const all = (attributes: Attributes, names: readonly string[]): string[] => names.flatMap((n) => attributes[n] ?? []).filter((v) => v.length > 0);
 
-export function readIdentity(assertion: Element, subjectAttribute: string | undefined): UpstreamIdentity {
+export function readIdentity(assertion: SamlElement, subjectAttribute: string | undefined): UpstreamIdentity {
   const nameIdElement = firstChildNS(firstChildNS(assertion, NS.saml, 'Subject'), NS.saml, 'NameID');
   const nameId = nameIdElement?.textContent?.trim() || undefined;
   const format = nameIdElement?.getAttribute('Format') || undefined;

@@ -2,7 +2,7 @@
 // one (possibly encrypted) assertion, a Success status, and only the signature shapes SAML allows.
 // None of this trusts the content; it refuses early what node-saml would otherwise have to parse.
 import { DOMParser } from '@xmldom/xmldom';
-import { NS, childrenNS, firstChildNS } from '../xml.js';
+import { NS, childrenNS, firstChildNS, type SamlElement } from '../xml.js';
 import { fail } from './failure.js';
 
 const SHA1_ALGORITHMS = new Set([
@@ -13,8 +13,8 @@ const SHA1_ALGORITHMS = new Set([
 ]);
 const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
 
-export interface ResponseShape {
-  readonly response: Element;
+export interface ResponseShape<E extends SamlElement = SamlElement> {
+  readonly response: E;
   /** The Response carries its own Signature: then that signature must verify, and Destination is required. */
   readonly responseSigned: boolean;
   readonly encrypted: boolean;
@@ -28,18 +28,17 @@ export function parseSamlXml(xml: string, what: string): Document {
   return doc;
 }
 
-export function checkStructure(doc: Document, allowSha1: boolean): ResponseShape {
-  const response = doc.documentElement;
+export function checkStructure<E extends SamlElement>(response: E, allowSha1: boolean): ResponseShape<E> {
   if (response.namespaceURI !== NS.samlp || response.localName !== 'Response') fail('saml_response_malformed', `root element is ${response.tagName}, not samlp:Response`);
   checkStatus(response);
   const assertions = childrenNS(response, NS.saml, 'Assertion').length;
   const encrypted = childrenNS(response, NS.saml, 'EncryptedAssertion').length;
   if (assertions + encrypted !== 1) fail('saml_assertion_count', `the response holds ${assertions + encrypted} assertions; exactly one is accepted`);
-  checkSignatureShapes(doc, allowSha1);
+  checkSignatureShapes(response, allowSha1);
   return { response, responseSigned: childrenNS(response, NS.ds, 'Signature').length > 0, encrypted: encrypted === 1 };
 }
 
-function checkStatus(response: Element): void {
+function checkStatus(response: SamlElement): void {
   const code = firstChildNS(firstChildNS(response, NS.samlp, 'Status'), NS.samlp, 'StatusCode');
   const value = code?.getAttribute('Value') ?? '';
   if (value === SUCCESS) return;
@@ -50,16 +49,16 @@ function checkStatus(response: Element): void {
 }
 
 /** SAML core 5.4.2: references are same-document `#ID`s; SHA-1 only where the connection opts in. */
-export function checkSignatureShapes(doc: Document, allowSha1: boolean): void {
-  for (const reference of Array.from(doc.getElementsByTagNameNS(NS.ds, 'Reference'))) {
+export function checkSignatureShapes(root: SamlElement, allowSha1: boolean): void {
+  for (const reference of Array.from(root.getElementsByTagNameNS(NS.ds, 'Reference'))) {
     const uri = reference.getAttribute('URI') ?? '';
     if (!uri.startsWith('#') || uri.length < 2) fail('saml_reference_invalid', `signature reference URI "${uri}" is not a same-document #ID reference`);
   }
   if (allowSha1) return;
   // Only signature algorithms: RSA-OAEP key transport names SHA-1 as its mask digest, which is fine.
   const methods = [
-    ...Array.from(doc.getElementsByTagNameNS(NS.ds, 'SignedInfo')).map((info) => firstChildNS(info, NS.ds, 'SignatureMethod')),
-    ...Array.from(doc.getElementsByTagNameNS(NS.ds, 'Reference')).map((reference) => firstChildNS(reference, NS.ds, 'DigestMethod')),
+    ...Array.from(root.getElementsByTagNameNS(NS.ds, 'SignedInfo')).map((info) => firstChildNS(info, NS.ds, 'SignatureMethod')),
+    ...Array.from(root.getElementsByTagNameNS(NS.ds, 'Reference')).map((reference) => firstChildNS(reference, NS.ds, 'DigestMethod')),
   ];
   for (const method of methods) {
     const algorithm = method?.getAttribute('Algorithm') ?? '';

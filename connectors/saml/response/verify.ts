@@ -32,7 +32,7 @@ export async function verifySamlResponse(input: VerifyInput): Promise<VerifyOutc
 
 async function run(input: VerifyInput) {
   const { xml, base64 } = decodeSamlResponse(input.samlResponse);
-  const shape = checkStructure(parseSamlXml(xml, 'the SAML response'), input.allowSha1);
+  const shape = checkStructure(parseSamlXml(xml, 'the SAML response').documentElement, input.allowSha1);
   checkResponseEnvelope(shape.response, shape.responseSigned, input);
   const verifiedXml = await verifySignature({
     samlResponse: base64,
@@ -46,7 +46,7 @@ async function run(input: VerifyInput) {
   const verified = parseSamlXml(verifiedXml, 'the verified assertion').documentElement;
   if (verified.namespaceURI !== NS.saml || verified.localName !== 'Assertion') fail('saml_response_invalid', 'the signed content is not a saml:Assertion');
   // A decrypted assertion's own signature was not visible to the first shape check.
-  if (shape.encrypted) checkSignatureShapes(verified.ownerDocument, input.allowSha1);
+  if (shape.encrypted) checkSignatureShapes(verified, input.allowSha1);
   if (childrenNS(verified, NS.saml, 'Assertion').length > 0) fail('saml_assertion_count', 'the signed assertion nests another assertion');
   const assertionId = verified.getAttribute('ID');
   if (!assertionId) fail('saml_response_malformed', 'the assertion has no ID');
