@@ -4,12 +4,15 @@ import { availableParallelism, cpus } from 'node:os';
 import { releaseTestResources } from '../test/support/services.js';
 import { benchSamlAcs } from './saml-acs.js';
 import { benchSamlChecks } from './saml-checks.js';
+import { benchSamlVerifier } from './saml-verifier.js';
 
 async function main(): Promise<void> {
   const out = (lines: string[]) => process.stdout.write(`${lines.join('\n')}\n\n`);
   out([`# Gatehouse benchmarks`, '', `Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${new Date().toISOString()}`]);
   process.stderr.write('SAML checks...\n');
   out(['## SAML response checks', '', ...(await benchSamlChecks())]);
+  process.stderr.write('SAML verifiers side by side...\n');
+  out(['## SAML verifiers: fast and node-saml', '', ...(await benchSamlVerifier())]);
   process.stderr.write('SAML ACS-to-code over HTTP and Postgres...\n');
   out(['## SAML ACS to code', '', ...(await benchSamlAcs())]);
 }

@@ -48,7 +48,7 @@ type Gateway = Pick<Awaited<ReturnType<typeof gatewayUnderTest>>, 'url' | 'conne
 
 /** Starts bench/acs-gateway.ts in a child process and waits for its address. */
 async function gatewayProcess(): Promise<Gateway & { close(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./acs-gateway.ts', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), '--import', 'tsx', fileURLToPath(new URL('./acs-gateway.ts', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     let buffered = '';
     child.stdout.on('data', (chunk: Buffer) => {

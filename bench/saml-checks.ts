@@ -37,7 +37,7 @@ export function typicalResponse(options: { inResponseTo?: string; issueInstant?:
   );
 }
 
-const input = (samlResponse: string): VerifyInput => ({
+export const benchInput = (samlResponse: string): VerifyInput => ({
   samlResponse,
   idpCertificates: [keys.idp.certificate],
   decryptionKeys: [keys.sp.privateKey],
@@ -52,7 +52,7 @@ const input = (samlResponse: string): VerifyInput => ({
 
 export async function benchSamlChecks(): Promise<string[]> {
   const response = typicalResponse();
-  const checkInput = input(response);
+  const checkInput = benchInput(response);
   const sanity = await verifySamlResponse(checkInput);
   if (!sanity.ok) throw new Error(`benchmark response refused: ${sanity.code} ${sanity.detail}`);
   const { xml } = decodeSamlResponse(response);

@@ -1,11 +1,12 @@
-// The fast verifier's document model: one saxes pass over the response into a minimal tree that
-// keeps what exclusive c14n needs (namespace declarations and attributes in document order, text,
-// comments and processing instructions as they were) and no more. Hostile input is refused while
-// parsing: a DOCTYPE (so no entity can ever be declared, let alone expanded), more depth, nodes
-// or attributes than a SAML response has; duplicate ID attributes (the root of signature
-// wrapping) are noted for the verifier to refuse after its structure checks. Elements offer the small DOM subset the shared SAML checks read (SamlElement), so
-// the same checks run on this tree and on xmldom's.
-import { SaxesParser, type SaxesTagNS } from 'saxes';
+// The fast verifier's document model: one pass of @rgrove/parse-xml (a strict XML 1.0 parser that
+// knows no DTDs: an undefined entity is an error), then namespaces resolved into a minimal tree
+// that keeps what exclusive c14n needs (namespace declarations and attributes in document order,
+// text, comments and processing instructions as they were) and no more. Refused: a DOCTYPE (so no
+// entity is ever declared, let alone expanded), unbound prefixes, more depth, nodes or attributes
+// than a SAML response has; duplicate ID attributes (the root of signature wrapping) are noted
+// for the verifier to refuse after its structure checks. Elements offer the small DOM subset the
+// shared SAML checks read (SamlElement), so the same checks run on this tree and on xmldom's.
+import { parseXml, type XmlComment as ParsedComment, type XmlElement as ParsedElement, type XmlProcessingInstruction as ParsedInstruction, type XmlText as ParsedText } from '@rgrove/parse-xml';
 import { fail } from '../response/failure.js';
 
 export const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
@@ -104,61 +105,42 @@ export interface XmlTree {
 
 const ROOT_SCOPE: ReadonlyMap<string, string> = new Map([['xml', XML_NS]]);
 
-export function parseTree(xml: string, what = 'the SAML response'): XmlTree {
-  const parser = new SaxesParser({ xmlns: true, position: false });
-  const ids = new Map<string, XmlElement>();
-  const stack: XmlElement[] = [];
-  let root: XmlElement | undefined;
-  let nodes = 0;
-  let duplicateId: string | undefined;
-  const malformed = (why: string): never => fail('saml_response_malformed', `${what} is not acceptable XML: ${why}`);
-  const append = (node: XmlNode) => {
-    if (++nodes > TREE_LIMITS.maxNodes) malformed(`more than ${TREE_LIMITS.maxNodes} nodes`);
-    const parent = stack.at(-1);
-    // Outside the root only comments, PIs and whitespace are well-formed; none of them matter.
-    if (parent) parent.childNodes.push(node);
-  };
-
-  parser.on('doctype', () => fail('saml_doctype_forbidden', `${what} contains a DOCTYPE, which is refused`));
-  parser.on('opentag', (tag) => {
-    if (stack.length >= TREE_LIMITS.maxDepth) malformed(`nested deeper than ${TREE_LIMITS.maxDepth} elements`);
-    const el = elementOf(tag as SaxesTagNS, stack.at(-1), malformed);
-    append(el);
-    if (!root) root = el;
-    const id = el.getAttribute('ID');
-    if (id !== null) {
-      if (ids.has(id)) duplicateId ??= id;
-      else ids.set(id, el);
-    }
-    stack.push(el);
-  });
-  parser.on('closetag', () => void stack.pop());
-  parser.on('text', (value) => {
-    if (stack.length > 0) append({ nodeType: 3, value });
-  });
-  parser.on('cdata', (value) => {
-    if (stack.length > 0) append({ nodeType: 3, value });
-  });
-  parser.on('comment', (value) => append({ nodeType: 8, value }));
-  parser.on('processinginstruction', ({ target, body }) => append({ nodeType: 7, target: target ?? '', data: body }));
-  try {
-    parser.write(xml).close();
-  } catch (error) {
-    if (error instanceof Error && error.name === 'CheckFailure') throw error;
-    malformed(error instanceof Error ? error.message : String(error));
-  }
-  if (!root) malformed('no root element');
-  return { documentElement: root!, ids, duplicateId };
+interface Build {
+  readonly what: string;
+  readonly ids: Map<string, XmlElement>;
+  duplicateId: string | undefined;
+  nodes: number;
 }
 
-function elementOf(tag: SaxesTagNS, parent: XmlElement | undefined, malformed: (why: string) => never): XmlElement {
-  const attributes: XmlAttribute[] = [];
+const malformed = (b: Build, why: string): never => fail('saml_response_malformed', `${b.what} is not acceptable XML: ${why}`);
+
+export function parseTree(xml: string, what = 'the SAML response'): XmlTree {
+  let doc: ReturnType<typeof parseXml>;
+  try {
+    doc = parseXml(xml, { preserveComments: true, preserveDocumentType: true });
+  } catch (error) {
+    // An entity declared in a DOCTYPE fails as "undefined entity": name the real cause.
+    if (xml.includes('<!DOCTYPE')) fail('saml_doctype_forbidden', `${what} contains a DOCTYPE, which is refused`);
+    // parse-xml's own errors, and a RangeError from nesting deep enough to exhaust the stack.
+    return fail('saml_response_malformed', `${what} is not acceptable XML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  }
+  if (doc.children.some((n) => n.type === 'doctype')) fail('saml_doctype_forbidden', `${what} contains a DOCTYPE, which is refused`);
+  const b: Build = { what, ids: new Map(), duplicateId: undefined, nodes: 0 };
+  const source = doc.children.find((n): n is ParsedElement => n.type === 'element');
+  if (!source) return malformed(b, 'no root element');
+  const documentElement = elementOf(source, undefined, 1, b);
+  return { documentElement, ids: b.ids, duplicateId: b.duplicateId };
+}
+
+function elementOf(source: ParsedElement, parent: XmlElement | undefined, depth: number, b: Build): XmlElement {
+  if (depth > TREE_LIMITS.maxDepth) malformed(b, `nested deeper than ${TREE_LIMITS.maxDepth} elements`);
+  if (++b.nodes > TREE_LIMITS.maxNodes) malformed(b, `more than ${TREE_LIMITS.maxNodes} nodes`);
+  const names = Object.keys(source.attributes);
+  if (names.length > TREE_LIMITS.maxAttributes) malformed(b, `an element with more than ${TREE_LIMITS.maxAttributes} attributes`);
   const namespaces: XmlNamespace[] = [];
-  const all = Object.values(tag.attributes);
-  if (all.length > TREE_LIMITS.maxAttributes) malformed(`an element with more than ${TREE_LIMITS.maxAttributes} attributes`);
-  for (const a of all) {
-    if (a.uri === XMLNS_NS) namespaces.push({ prefix: a.prefix === 'xmlns' ? a.local : '', uri: a.value });
-    else attributes.push({ name: a.name, prefix: a.prefix, localName: a.local, namespaceURI: a.uri, value: a.value });
+  for (const name of names) {
+    if (name === 'xmlns') namespaces.push({ prefix: '', uri: source.attributes[name]! });
+    else if (name.startsWith('xmlns:')) namespaces.push(declaration(name.slice(6), source.attributes[name]!, b));
   }
   let inScope = parent?.inScope ?? ROOT_SCOPE;
   if (namespaces.length > 0) {
@@ -166,5 +148,51 @@ function elementOf(tag: SaxesTagNS, parent: XmlElement | undefined, malformed: (
     for (const ns of namespaces) next.set(ns.prefix, ns.uri);
     inScope = next;
   }
-  return new XmlElement(tag.name, tag.prefix, tag.local, tag.uri, attributes, namespaces, inScope, parent);
+  const [prefix, localName] = split(source.name, b);
+  const uri = inScope.get(prefix) ?? (prefix === '' ? '' : malformed(b, `the prefix "${prefix}" of <${source.name}> is not declared`));
+  const attributes = attributesOf(source, names, inScope, b);
+  const el = new XmlElement(source.name, prefix, localName, uri, attributes, namespaces, inScope, parent);
+  const id = el.getAttribute('ID');
+  if (id !== null) {
+    if (b.ids.has(id)) b.duplicateId ??= id;
+    else b.ids.set(id, el);
+  }
+  for (const child of source.children) {
+    if (child.type === 'element') el.childNodes.push(elementOf(child as ParsedElement, el, depth + 1, b));
+    else if (child.type === 'text' || child.type === 'cdata') el.childNodes.push({ nodeType: 3, value: (child as ParsedText).text });
+    else if (child.type === 'comment') el.childNodes.push({ nodeType: 8, value: (child as ParsedComment).content });
+    else if (child.type === 'pi') el.childNodes.push({ nodeType: 7, target: (child as ParsedInstruction).name, data: (child as ParsedInstruction).content });
+    if (child.type !== 'element' && ++b.nodes > TREE_LIMITS.maxNodes) malformed(b, `more than ${TREE_LIMITS.maxNodes} nodes`);
+  }
+  return el;
+}
+
+// Namespaces in XML 1.0 §3: `xml` may only name its own URI, `xmlns` never, and a prefix cannot be undeclared.
+function declaration(prefix: string, uri: string, b: Build): XmlNamespace {
+  if (prefix === 'xmlns' || uri === XMLNS_NS || (prefix === 'xml') !== (uri === XML_NS)) malformed(b, `the namespace declaration xmlns:${prefix}="${uri}" is not allowed`);
+  if (uri === '') malformed(b, `xmlns:${prefix}="" undeclares a prefix, which XML 1.0 namespaces do not allow`);
+  return { prefix, uri };
+}
+
+function split(name: string, b: Build): [string, string] {
+  const colon = name.indexOf(':');
+  if (colon === -1) return ['', name];
+  if (colon === 0 || colon === name.length - 1 || name.indexOf(':', colon + 1) !== -1) malformed(b, `"${name}" is not a qualified name`);
+  return [name.slice(0, colon), name.slice(colon + 1)];
+}
+
+function attributesOf(source: ParsedElement, names: string[], inScope: ReadonlyMap<string, string>, b: Build): XmlAttribute[] {
+  const attributes: XmlAttribute[] = [];
+  const expanded = new Set<string>();
+  for (const name of names) {
+    if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
+    const [prefix, localName] = split(name, b);
+    // Unprefixed attributes are in no namespace; a prefixed one must be bound.
+    const uri = prefix === '' ? '' : (inScope.get(prefix) ?? malformed(b, `the prefix "${prefix}" of the attribute ${name} is not declared`));
+    const key = `${uri} ${localName}`;
+    if (expanded.has(key)) malformed(b, `the attribute ${localName} appears twice in namespace ${uri}`);
+    expanded.add(key);
+    attributes.push({ name, prefix, localName, namespaceURI: uri, value: source.attributes[name]! });
+  }
+  return attributes;
 }
