@@ -40,7 +40,8 @@ export function checkAudience(conditions: SamlElement | undefined, spEntityId: s
   const restrictions = childrenNS(conditions, NS.saml, 'AudienceRestriction');
   if (restrictions.length === 0) fail('saml_audience_mismatch', 'the assertion has no AudienceRestriction');
   for (const restriction of restrictions) {
-    const audiences = childrenNS(restriction, NS.saml, 'Audience').map((a) => a.textContent?.trim() ?? '');
+    // Compared exactly, as node-saml's own audience check does: " https://sp" is not "https://sp".
+    const audiences = childrenNS(restriction, NS.saml, 'Audience').map((a) => a.textContent ?? '');
     if (!audiences.includes(spEntityId)) fail('saml_audience_mismatch', `audience is ${audiences.join(', ') || '(empty)'}, expected ${spEntityId}`);
   }
 }

@@ -6,6 +6,9 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { verifySamlResponse, type VerifyInput, type VerifyOutcome } from './verify.js';
 
+/** node-saml needs ~10 ms for a typical response and ~60 ms at the 256 KiB cap. */
+export const CHECK_TIME_LIMIT_MS = 5_000;
+
 type Pending = { resolve: (outcome: VerifyOutcome) => void; reject: (error: Error) => void };
 interface Thread {
   worker: Worker;
@@ -55,7 +58,19 @@ export function createVerifierPool(threads: number): VerifierPool {
       const thread = pool.reduce((least, t) => (t.pending.size < least.pending.size ? t : least));
       const id = nextId++;
       return new Promise<VerifyOutcome>((resolve, reject) => {
-        thread.pending.set(id, { resolve, reject });
+        // A check that runs away (hostile XML that some parser path handles badly) costs at most
+        // the time limit: the thread is terminated and replaced, and the response refused.
+        const timer = setTimeout(() => {
+          thread.pending.delete(id);
+          resolve({ ok: false, code: 'saml_response_invalid', detail: `the signature check took longer than ${CHECK_TIME_LIMIT_MS} ms and was stopped` });
+          void thread.worker.terminate();
+        }, CHECK_TIME_LIMIT_MS);
+        timer.unref();
+        const settle = <T>(fn: (value: T) => void) => (value: T) => {
+          clearTimeout(timer);
+          fn(value);
+        };
+        thread.pending.set(id, { resolve: settle(resolve), reject: settle(reject) });
         thread.worker.ref();
         thread.worker.postMessage({ id, input });
       });

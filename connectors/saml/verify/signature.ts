@@ -50,7 +50,10 @@ function checkTransforms(reference: XmlElement, children: XmlElement[]): string[
   return prefixesOf(transforms[1]!);
 }
 
+// Exactly one text node: xml-crypto reads only the first one, so a comment or PI splitting the
+// value makes node-saml refuse, and the fast path must not be more lenient than the reference.
 function base64Of(el: XmlElement, what: string): Buffer {
+  if (el.childNodes.length !== 1 || el.childNodes[0]!.nodeType !== 3) invalid(`${what} must be plain text`);
   const text = el.textContent.replaceAll(' ', '').replaceAll('\n', '').replaceAll('\r', '').replaceAll('\t', '');
   const bytes = Buffer.from(text, 'base64');
   if (text.length === 0 || bytes.toString('base64') !== text) invalid(`${what} is not base64`);

@@ -108,6 +108,7 @@ const ROOT_SCOPE: ReadonlyMap<string, string> = new Map([['xml', XML_NS]]);
 interface Build {
   readonly what: string;
   readonly ids: Map<string, XmlElement>;
+  readonly seen: Set<string>;
   duplicateId: string | undefined;
   nodes: number;
 }
@@ -125,7 +126,7 @@ export function parseTree(xml: string, what = 'the SAML response'): XmlTree {
     return fail('saml_response_malformed', `${what} is not acceptable XML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
   }
   if (doc.children.some((n) => n.type === 'doctype')) fail('saml_doctype_forbidden', `${what} contains a DOCTYPE, which is refused`);
-  const b: Build = { what, ids: new Map(), duplicateId: undefined, nodes: 0 };
+  const b: Build = { what, ids: new Map(), seen: new Set(), duplicateId: undefined, nodes: 0 };
   const source = doc.children.find((n): n is ParsedElement => n.type === 'element');
   if (!source) return malformed(b, 'no root element');
   const documentElement = elementOf(source, undefined, 1, b);
@@ -152,11 +153,7 @@ function elementOf(source: ParsedElement, parent: XmlElement | undefined, depth:
   const uri = inScope.get(prefix) ?? (prefix === '' ? '' : malformed(b, `the prefix "${prefix}" of <${source.name}> is not declared`));
   const attributes = attributesOf(source, names, inScope, b);
   const el = new XmlElement(source.name, prefix, localName, uri, attributes, namespaces, inScope, parent);
-  const id = el.getAttribute('ID');
-  if (id !== null) {
-    if (b.ids.has(id)) b.duplicateId ??= id;
-    else b.ids.set(id, el);
-  }
+  recordIds(el, b);
   for (const child of source.children) {
     if (child.type === 'element') el.childNodes.push(elementOf(child as ParsedElement, el, depth + 1, b));
     else if (child.type === 'text' || child.type === 'cdata') el.childNodes.push({ nodeType: 3, value: (child as ParsedText).text });
@@ -165,6 +162,18 @@ function elementOf(source: ParsedElement, parent: XmlElement | undefined, depth:
     if (child.type !== 'element' && ++b.nodes > TREE_LIMITS.maxNodes) malformed(b, `more than ${TREE_LIMITS.maxNodes} nodes`);
   }
   return el;
+}
+
+// xml-crypto resolves a reference by `ID`, `Id` or `id` alike, so a value carried under any of
+// them by two elements is a duplicate (the element's own reference uses `ID` only).
+function recordIds(el: XmlElement, b: Build): void {
+  for (const name of ['ID', 'Id', 'id']) {
+    const value = el.getAttribute(name);
+    if (value === null) continue;
+    if (b.seen.has(value)) b.duplicateId ??= value;
+    b.seen.add(value);
+    if (name === 'ID' && !b.ids.has(value)) b.ids.set(value, el);
+  }
 }
 
 // Namespaces in XML 1.0 §3: `xml` may only name its own URI, `xmlns` never, and a prefix cannot be undeclared.
