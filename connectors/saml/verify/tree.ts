@@ -164,11 +164,13 @@ function elementOf(source: ParsedElement, parent: XmlElement | undefined, depth:
   return el;
 }
 
-// xml-crypto resolves a reference by `ID`, `Id` or `id` alike, so a value carried under any of
+// xml-crypto resolves a reference by `ID`, `Id`, `id` or WS-Security's `wsu:Id` alike, so a value carried under any of
 // them by two elements is a duplicate (the element's own reference uses `ID` only).
+const WSU_NS = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd';
+
 function recordIds(el: XmlElement, b: Build): void {
-  for (const name of ['ID', 'Id', 'id']) {
-    const value = el.getAttribute(name);
+  for (const name of ['ID', 'Id', 'id', 'wsu:Id']) {
+    const value = name === 'wsu:Id' ? el.getAttributeNS(WSU_NS, 'Id') : el.getAttribute(name);
     if (value === null) continue;
     if (b.seen.has(value)) b.duplicateId ??= value;
     b.seen.add(value);

@@ -609,7 +609,12 @@ function setText(el: Element, text: string): void {
  */
 export function resign(xml: string, privateKey: string): string | undefined {
   const problems: string[] = [];
-  const doc = new DOMParser({ errorHandler: { warning: () => undefined, error: (m) => void problems.push(m), fatalError: (m) => void problems.push(m) } }).parseFromString(xml, 'text/xml');
+  let doc: Document;
+  try {
+    doc = new DOMParser({ errorHandler: { warning: () => undefined, error: (m) => void problems.push(m), fatalError: (m) => void problems.push(m) } }).parseFromString(xml, 'text/xml');
+  } catch {
+    return undefined; // xmldom throws (rather than reports) on some garbage, e.g. CDATA outside the root
+  }
   if (problems.length > 0 || !doc.documentElement) return undefined;
   const changed = new Map<Element, string>();
   const signatures = Array.from(doc.getElementsByTagNameNS(DSIG, 'Signature')).sort((a, b) => depthOf(b) - depthOf(a));

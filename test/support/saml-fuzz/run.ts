@@ -7,6 +7,9 @@ import { performance } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
 import { verifySamlResponseFast } from '../../../connectors/saml/verify/index.js';
 import { verifySamlResponse, type VerifyInput, type VerifyOutcome } from '../../../connectors/saml/response/verify.js';
+import { publicKeysOf } from '../../../connectors/saml/verify/keys.js';
+import { verifyEnvelopedSignature } from '../../../connectors/saml/verify/signature.js';
+import { parseTree } from '../../../connectors/saml/verify/tree.js';
 import { keys } from '../saml-idp/keys.js';
 import { buildSamlResponse, DEFAULT_IDP_ENTITY_ID, FIXTURE_SP, type SignMode } from '../saml-idp/response.js';
 import { signXml } from '../saml-idp/xml.js';
@@ -22,8 +25,12 @@ interface Step { readonly mutation: Mutation; readonly seed: number }
 export interface CaseResult {
   index: number; base: string; kinds: string[]; outcome: Outcome; slow: boolean; fastMs: number;
   fast: string; reference: string;
-  /** Disagreements only: the fewest of the case's mutations that still give the same outcome. */
-  cause?: string; xml?: string;
+  /** Disagreements only: the fewest of the case's mutations that still give the same outcome, and that case. */
+  cause?: string; minimal?: { xml: string; fast: string; reference: string; responseVerifies: boolean };
+  /** fast-only-reject only: the documented reason (RIGHT_TO_REFUSE) that explains it, if any. */
+  reason?: string;
+  /** Failures only: the mutated XML. */
+  xml?: string;
 }
 export interface FuzzReport {
   seed: number; cases: number; elapsedMs: number; maxFastMs: number; referenceThrew: number;
@@ -32,6 +39,48 @@ export interface FuzzReport {
   /** Every disagreement cause, with its count and the first case that showed it (XML included). */
   byCause: Record<string, { outcome: Outcome; count: number; example: CaseResult }>;
   failures: CaseResult[];
+  /** Every fast-only-reject (XML only when unexplained), for the allow-list check. */
+  fastOnlyRejects: CaseResult[];
+}
+
+/**
+ * Why the fast verifier may refuse what node-saml accepts. Each reason names the mutations that
+ * show it and what the fast verifier says; docs/saml-verifier.md explains each one. A
+ * fast-only-reject that matches none of these is unexplained, and the fuzz test fails on it.
+ */
+interface Reason { readonly name: string; matches(kinds: readonly string[], fast: string, responseVerifies: boolean): boolean }
+const has = (kinds: readonly string[], ...names: string[]) => kinds.some((k) => names.includes(k));
+const digestOrSignature = /saml_signature_invalid: the (digest of the signed element does not match|signature does not verify)/;
+export const RIGHT_TO_REFUSE: readonly Reason[] = [
+  { name: 'xml-crypto-processing-instruction', matches: (k, f) => has(k, 'pi-in-text', 'pi-between') && digestOrSignature.test(f) },
+  { name: 'xmldom-nel-ls-line-ends', matches: (k, f) => has(k, 'invalid-char') && digestOrSignature.test(f) },
+  { name: 'xmldom-end-tag-whitespace', matches: (k, f) => has(k, 'ws-in-tag') && digestOrSignature.test(f) },
+  { name: 'unchecked-assertion-signature', matches: (_k, f, response) => response && /saml_(signature_invalid|reference_invalid|insecure_algorithm):/.test(f) },
+  { name: 'tree-limits', matches: (_k, f) => /more than \d+ (attributes|nodes)|nested deeper than/.test(f) },
+  { name: 'namespace-well-formedness', matches: (_k, f) => /is not declared|undeclares a prefix/.test(f) },
+  { name: 'well-formedness', matches: (_k, f) => /saml_response_malformed: the (SAML response|decrypted assertion) is not acceptable XML/.test(f) },
+  { name: 'duplicate-id', matches: (_k, f) => /two elements carry the ID/.test(f) },
+  { name: 'saml-signature-profile', matches: (_k, f) => /is not exclusive c14n|the reference's transforms are|references; exactly one|signatures; exactly one|must hold ds:|holds something other than|transform has content|holds something other than one InclusiveNamespaces|algorithm .* is not accepted|is not base64/.test(f) },
+  { name: 'sha1-in-encrypted-assertion', matches: (_k, f) => f.startsWith('refused saml_insecure_algorithm:') },
+  { name: 'strict-decryption', matches: (_k, f) => f.startsWith('refused saml_decryption_failed:') },
+  { name: 'markup-in-signature-values', matches: (_k, f) => /(SignatureValue|DigestValue) must be plain text/.test(f) },
+  { name: 'doctype-in-encrypted-assertion', matches: (_k, f) => /saml_doctype_forbidden: the decrypted assertion/.test(f) },
+];
+
+/** `inner:x+resign` and `x` are the same mutation for explaining a refusal; `resign` explains nothing. */
+const plainKinds = (kinds: readonly string[]) => kinds.map((k) => k.replace(/^inner:/, '').replace(/\+resign$/, '')).filter((k) => k !== 'resign' && k !== 'resign-attacker');
+export function explain(result: CaseResult): string | undefined {
+  const m = result.minimal;
+  return m && RIGHT_TO_REFUSE.find((r) => r.matches(plainKinds(result.cause!.split(' + ')), m.fast, m.responseVerifies))?.name;
+}
+
+/** Whether the Response's own signature verifies (fast verifier's check): then node-saml reads no further signature. */
+function responseVerifies(base: Base, xml: string): boolean {
+  try {
+    return verifyEnvelopedSignature(parseTree(xml).documentElement, publicKeysOf(base.input.idpCertificates), base.input.allowSha1);
+  } catch {
+    return false;
+  }
 }
 
 const NOW = Date.parse('2026-06-01T12:00:00.000Z');
@@ -117,12 +166,27 @@ function plan(base: Base, rng: ReturnType<typeof mulberry32>): Step[] {
   return steps;
 }
 
-export async function differentialFuzz(options: { seed: number; cases: number; onCase?: (result: CaseResult, report: FuzzReport) => void }): Promise<FuzzReport> {
+type Options = { seed: number; cases: number; onCase?: (result: CaseResult, report: FuzzReport) => void };
+
+/** node-saml parses with xmldom's default handler, which prints every recoverable error; a run would drown in them. */
+export async function differentialFuzz(options: Options): Promise<FuzzReport> {
+  const { warn, error } = console;
+  const quiet = (print: (...args: unknown[]) => void) => (...args: unknown[]) => (String(args[0]).startsWith('[xmldom') ? undefined : print(...args));
+  console.warn = quiet(warn);
+  console.error = quiet(error);
+  try {
+    return await fuzz(options);
+  } finally {
+    Object.assign(console, { warn, error });
+  }
+}
+
+async function fuzz(options: Options): Promise<FuzzReport> {
   const started = performance.now();
   const bases = fuzzBases();
   const rng = mulberry32(options.seed);
   const counts = Object.fromEntries(['agree-accept', 'agree-reject', 'fast-only-reject', 'fast-only-accept', 'accept-mismatch', 'fast-threw'].map((o) => [o, 0])) as Record<Outcome, number>;
-  const report: FuzzReport = { seed: options.seed, cases: 0, elapsedMs: 0, maxFastMs: 0, referenceThrew: 0, counts, byKind: {}, byCause: {}, failures: [] };
+  const report: FuzzReport = { seed: options.seed, cases: 0, elapsedMs: 0, maxFastMs: 0, referenceThrew: 0, counts, byKind: {}, byCause: {}, failures: [], fastOnlyRejects: [] };
   for (const base of bases) {
     const { outcome, fast } = await judge(base, base.xml);
     if (outcome !== 'agree-accept') throw new Error(`fuzz base ${base.name} is not accepted by both verifiers: ${summary(fast)}`);
@@ -141,7 +205,14 @@ export async function differentialFuzz(options: { seed: number; cases: number; o
         if ((await judge(base, replay(base.xml, fewer))).outcome === verdict.outcome) steps = fewer;
       }
       result.cause = steps.map((s) => s.mutation.kind).join(' + ');
-      result.xml = xml;
+      const minimalXml = replay(base.xml, steps);
+      const minimal = await judge(base, minimalXml);
+      result.minimal = { xml: minimalXml, fast: summary(minimal.fast), reference: summary(minimal.reference), responseVerifies: responseVerifies(base, minimalXml) };
+      if (verdict.outcome === 'fast-only-reject') {
+        result.reason = explain(result);
+        // The XML is kept only where someone must look at it: an unexplained refusal.
+        report.fastOnlyRejects.push(result.reason === undefined ? result : { ...result, minimal: { ...result.minimal, xml: '' } });
+      }
       const entry = (report.byCause[result.cause] ??= { outcome: verdict.outcome, count: 0, example: result });
       entry.count++;
     }
