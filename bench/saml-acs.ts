@@ -86,6 +86,38 @@ async function acsToCode(gw: Gateway, login: Awaited<ReturnType<typeof prepareLo
   if (!location.startsWith(REDIRECT) || !new URL(location).searchParams.get('code')) throw new Error(`no code: ${resumed.status} ${location}`);
 }
 
+/** RFC 7636's example pair: prepareLogin sends its challenge. */
+const CODE_VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
+
+/** The whole login as a product sees it: authorize -> AuthnRequest -> ACS -> code -> token -> userinfo. */
+async function wholeLogin(gw: Gateway): Promise<void> {
+  const login = await prepareLogin(gw);
+  const acs = await login.browser.post(login.acsUrl, login.fields);
+  const resumed = await login.browser.get(new URL(acs.headers.get('location')!, gw.url).href);
+  const code = new URL(resumed.headers.get('location') ?? '', gw.url).searchParams.get('code');
+  if (!code) throw new Error(`no code: ${resumed.status}`);
+  const token = await fetch(new URL('/oauth/token', gw.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: gw.clientId, code_verifier: CODE_VERIFIER }),
+  });
+  const tokens = (await token.json()) as { access_token?: string };
+  if (!tokens.access_token) throw new Error(`token endpoint answered ${token.status}: ${JSON.stringify(tokens)}`);
+  const userinfo = await fetch(new URL('/oauth/userinfo', gw.url), { headers: { authorization: `Bearer ${tokens.access_token}` } });
+  if (userinfo.status !== 200) throw new Error(`userinfo answered ${userinfo.status}`);
+  await userinfo.arrayBuffer();
+}
+
+async function benchWholeLogin(gw: Gateway): Promise<string[]> {
+  const lines = ['', 'The whole login (authorize -> AuthnRequest -> ACS -> code -> token -> userinfo), each one timed:', '', '| concurrency | logins | logins per second | p50 ms | p99 ms |', '|---|---|---|---|---|'];
+  await load(20, 4, () => wholeLogin(gw)); // warm-up
+  for (const [concurrency, total] of [[1, 100], [8, 300]] as const) {
+    const result = await load(total, concurrency, () => wholeLogin(gw));
+    lines.push(`| ${concurrency} | ${total} | **${fmt(result.perSecond, 0)}/s** | ${fmt(result.p50)} | ${fmt(result.p99)} |`);
+  }
+  return lines;
+}
+
 export async function benchSamlAcs(): Promise<string[]> {
   const gw = await gatewayProcess();
   try {
@@ -97,7 +129,7 @@ export async function benchSamlAcs(): Promise<string[]> {
       const result = await load(total, concurrency, (i) => acsToCode(gw, logins[20 + i]!));
       lines.push(`| ${concurrency} | ${total} | **${fmt(result.perSecond, 0)}/s** | ${fmt(result.p50)} | ${fmt(result.p99)} |`);
     }
-    return lines;
+    return [...lines, ...(await benchWholeLogin(gw))];
   } finally {
     await gw.close();
   }
