@@ -12,7 +12,7 @@ const summary = (o: VerifyOutcome) => (o.ok ? `accepted ${o.identity.idpId} (${o
 
 function sameVerdict(a: VerifyOutcome, b: VerifyOutcome): boolean {
   if (!a.ok || !b.ok) return a.ok === b.ok;
-  return a.assertionId === b.assertionId && a.identity.idpId === b.identity.idpId && a.replayableUntilMs === b.replayableUntilMs && JSON.stringify(a.identity) === JSON.stringify(b.identity);
+  return a.assertionId === b.assertionId && a.replayableUntilMs === b.replayableUntilMs && JSON.stringify(a.identity) === JSON.stringify(b.identity);
 }
 
 function stricter(fast: VerifyOutcome, reference: VerifyOutcome): VerifyOutcome {

@@ -13,7 +13,7 @@ import type { VerifyInput, VerifyOutcome } from '../response/verify.js';
 import { decryptAssertion } from './decrypt.js';
 import { publicKeysOf } from './keys.js';
 import { verifyEnvelopedSignature } from './signature.js';
-import { parseTree, type XmlElement } from './tree.js';
+import { parseTree, type XmlElement, type XmlTree } from './tree.js';
 
 export function verifySamlResponseFast(input: VerifyInput): VerifyOutcome {
   try {
@@ -22,6 +22,11 @@ export function verifySamlResponseFast(input: VerifyInput): VerifyOutcome {
     if (error instanceof CheckFailure) return { ok: false, code: error.code, detail: error.detail };
     throw error;
   }
+}
+
+/** Two elements with one ID are the shape of every wrapping attack: refused before any crypto. */
+function refuseDuplicateIds(tree: XmlTree): void {
+  if (tree.duplicateId !== undefined) fail('saml_response_malformed', `two elements carry the ID "${tree.duplicateId}"`);
 }
 
 /** The assertion to read, and whether its own signature verified (false: it carries none). */
@@ -33,7 +38,7 @@ function signedAssertion(response: XmlElement, encrypted: boolean, keys: readonl
   // As node-saml does: the decrypted assertion is a document of its own, verified on its own.
   const xml = decryptAssertion(childrenNS(response, NS.saml, 'EncryptedAssertion')[0]!, input.decryptionKeys);
   const decrypted = parseTree(xml, 'the decrypted assertion');
-  if (decrypted.duplicateId !== undefined) fail('saml_response_malformed', `two elements carry the ID "${decrypted.duplicateId}"`);
+  refuseDuplicateIds(decrypted);
   const assertion = decrypted.documentElement;
   if (assertion.namespaceURI !== NS.saml || assertion.localName !== 'Assertion') fail('saml_response_invalid', 'the encrypted content is not a saml:Assertion');
   checkSignatureShapes(assertion, input.allowSha1);
@@ -45,7 +50,7 @@ function run(input: VerifyInput) {
   const tree = parseTree(xml);
   const response = tree.documentElement;
   const shape = checkStructure(response, input.allowSha1);
-  if (tree.duplicateId !== undefined) fail('saml_response_malformed', `two elements carry the ID "${tree.duplicateId}"`);
+  refuseDuplicateIds(tree);
   checkResponseEnvelope(response, shape.responseSigned, input);
   const keys = publicKeysOf(input.idpCertificates);
   const responseVerified = verifyEnvelopedSignature(response, keys, input.allowSha1);
