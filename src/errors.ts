@@ -72,6 +72,14 @@ export class Conflict extends GatewayError {
   }
 }
 
+/** The client's expected version (If-Match) is not the current one. */
+export class PreconditionFailed extends GatewayError {
+  readonly status = 412;
+  constructor(message = 'The resource changed since it was read', options?: GatewayErrorOptions) {
+    super(message, 'precondition_failed', options);
+  }
+}
+
 /** A SAML/OIDC response failed a check; `detail` names the check. */
 export class UpstreamRejected extends GatewayError {
   readonly status = 401;

@@ -18,6 +18,7 @@ import type { ConnectorRegistry, PresetRegistry } from '../sso/connector.js';
 import { bootstrapAdminKey } from './bootstrap.js';
 import { openDatabase } from './database.js';
 import { adminServices } from './services.js';
+import { buildScim } from './scim.js';
 import { buildSso } from './sso.js';
 import type { MockIdpPages } from '../http/routes/mock-idp.js';
 
@@ -85,7 +86,7 @@ export async function startGateway(
     let port: number | undefined;
     if (options.http) {
       const sso = await buildSso({ config, logger, store, applications: services.applications, registry, presets, secretBox, encryptionKey, mockIdp, outboundFetch });
-      const app = createApp({ config, logger, services, readiness, openIdProvider: sso.oidc.handler, routers: sso.routers, metrics: [sso.metrics] });
+      const app = createApp({ config, logger, services, readiness, openIdProvider: sso.oidc.handler, routers: sso.routers, metrics: [sso.metrics], scim: buildScim(store, config.http.publicUrl) });
       const server = await listen(app, config.http.host, config.http.port, config.http.shutdownTimeoutMs);
       stack.push(() => server.close());
       port = server.port;

@@ -3,6 +3,7 @@ import { apiKeyService } from '../admin/api-keys.js';
 import { applicationService } from '../admin/applications.js';
 import { auditLogService } from '../admin/audit-logs.js';
 import { connectionService } from '../admin/connections.js';
+import { directoryService } from '../admin/directories.js';
 import { organizationService } from '../admin/organizations.js';
 import { sessionService } from '../admin/sessions.js';
 import type { AdminServices } from '../http/routes/admin/index.js';
@@ -27,5 +28,6 @@ export function adminServices(store: Store, deps: ServiceDeps): AdminServices {
     applications: applicationService(store, clock),
     connections: connectionService(store, deps),
     sessions: sessionService(store, clock),
+    directories: directoryService(store, deps.gateway.publicUrl, clock),
   };
 }

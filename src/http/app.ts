@@ -20,6 +20,8 @@ export interface AppDeps {
   openIdProvider?: RequestHandler;
   /** Browser-facing routers (sign-in pages, callbacks), mounted before the admin API. */
   routers?: Router[];
+  /** SCIM 2.0 for directories, mounted at /scim/v2/:directoryId. */
+  scim?: Router;
   /** More metrics for /metrics (the sign-in side's counters). */
   metrics?: Registry[];
 }
@@ -27,6 +29,8 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Responses are no-store; the only ETags are SCIM's resource versions, set explicitly.
+  app.set('etag', false);
   app.set('trust proxy', deps.config.http.trustProxy);
   // Express 5 re-parses req.query on each access; "simple" keeps nested objects out of it.
   app.set('query parser', 'simple');
@@ -59,6 +63,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRoutes(deps.readiness, deps.metrics?.length ? Registry.merge([metrics.registry, ...deps.metrics]) : metrics.registry));
   if (deps.openIdProvider) app.use(deps.openIdProvider);
   for (const router of deps.routers ?? []) app.use(router);
+  if (deps.scim) {
+    // The route label keeps the pattern, not the directory id (metrics must not grow per tenant).
+    app.use('/scim/v2/:directoryId', (_req, res, next) => ((res.locals.mountPath = '/scim/v2/:directoryId'), next()), deps.scim);
+  }
   app.use('/api/v1', rememberMountPath, adminRoutes(deps.services, deps.config.http.bodyLimitBytes));
 
   app.use(notFoundHandler);

@@ -3,6 +3,7 @@
 import { auditEntry } from '../admin/audit.js';
 import { systemContext } from '../admin/context.js';
 import { GatewayError, UpstreamRejected } from '../errors.js';
+import { linkDirectoryUser } from '../directory/login-link.js';
 import { openSecrets } from '../store/connection-secrets.js';
 import type { SecretBox } from '../store/encryption.js';
 import type { ConnectionRecord, ProfileRecord } from '../store/records.js';
@@ -53,13 +54,20 @@ export function signInCore(deps: BrokerDeps) {
   async function signIn(connection: ConnectionRecord, identity: UpstreamIdentity, now: Date): Promise<ProfileRecord> {
     const protocol = deps.registry[connection.type]?.protocol ?? 'saml';
     const mapped = applyAttributeMapping(identity, effectiveMapping(deps.presets, connection, protocol));
+    const email = mapped.email?.toLowerCase() ?? null;
+    const directoryUserId = await linkDirectoryUser(deps.store.directoryData, {
+      organizationId: connection.organizationId,
+      connectionId: connection.id,
+      idpId: identity.idpId,
+      verifiedEmail: identity.emailVerified ? email : null,
+    });
     const profile = await deps.store.profiles.recordLogin(
       {
         organizationId: connection.organizationId,
         connectionId: connection.id,
         connectionType: connection.type,
         idpId: identity.idpId,
-        email: mapped.email?.toLowerCase() ?? null,
+        email,
         emailVerified: identity.emailVerified,
         firstName: mapped.firstName ?? null,
         lastName: mapped.lastName ?? null,
@@ -68,6 +76,7 @@ export function signInCore(deps: BrokerDeps) {
         roles: [...identity.roles],
         customAttributes: mapped.customAttributes,
         rawAttributes: identity.rawAttributes as Record<string, unknown>,
+        directoryUserId,
       },
       now,
     );

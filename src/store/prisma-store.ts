@@ -1,10 +1,13 @@
 // The Store over Prisma + adapter-pg: the only place the Prisma client is constructed.
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { createDirectoryDataStore } from './directory-sql/index.js';
 import { PrismaClient } from './generated/client.js';
 import type { Db } from './repositories/db.js';
 import { apiKeyRepository } from './repositories/api-keys.js';
 import { applicationRepository } from './repositories/applications.js';
 import { connectionRepository } from './repositories/connections.js';
+import { directoryRepository } from './repositories/directories.js';
 import { auditLogRepository } from './repositories/audit-logs.js';
 import { loginAttemptRepository, profileRepository } from './repositories/login.js';
 import { idpInitiatedLoginRepository, samlAssertionRepository } from './repositories/saml.js';
@@ -34,23 +37,25 @@ function repositories(db: Db): Repositories {
     profiles: profileRepository(db),
     samlAssertions: samlAssertionRepository(db),
     idpInitiatedLogins: idpInitiatedLoginRepository(db),
+    directories: directoryRepository(db),
   };
 }
 
 export function createPrismaStore(options: PrismaStoreOptions): Store {
-  const adapter = new PrismaPg({
-    connectionString: options.databaseUrl,
-    max: options.maxConnections ?? 10,
-    connectionTimeoutMillis: 5_000,
-  });
-  const prisma = new PrismaClient({ adapter });
+  // One pool for Prisma and for the plain-SQL directory store, so both count against one limit.
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.maxConnections ?? 10, connectionTimeoutMillis: 5_000 });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const timeout = options.transactionTimeoutMs ?? 15_000;
   return {
     ...repositories(prisma),
+    directoryData: createDirectoryDataStore(pool),
     transaction: (fn) => prisma.$transaction((tx) => fn(repositories(tx)), { timeout, maxWait: timeout }),
     ping: async () => {
       await prisma.$queryRawUnsafe('SELECT 1');
     },
-    close: () => prisma.$disconnect(),
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
   };
 }

@@ -24,7 +24,7 @@ export interface ApiKeyRecord {
   revokedAt: Date | null;
 }
 
-export type AuditActorType = 'api_key' | 'cli' | 'system' | 'user';
+export type AuditActorType = 'api_key' | 'cli' | 'system' | 'user' | 'scim_token';
 export type AuditOutcome = 'success' | 'failure';
 
 export interface AuditLogEntry {
@@ -146,6 +146,8 @@ export interface ProfileRecord {
   roles: string[];
   customAttributes: Record<string, unknown>;
   rawAttributes: Record<string, unknown>;
+  /** The SCIM directory user this person was matched to (kept after that user is deleted). */
+  directoryUserId: string | null;
   firstLoginAt: Date;
   lastLoginAt: Date;
 }
@@ -161,4 +163,63 @@ export interface SessionRecord {
   grantIds: string[];
   signedInAt: Date | null;
   expiresAt: Date | null;
+}
+
+export const DIRECTORY_PROVIDERS = ['okta', 'entra', 'google', 'onelogin', 'jumpcloud', 'rippling', 'generic'] as const;
+export type DirectoryProvider = (typeof DIRECTORY_PROVIDERS)[number];
+
+export interface DirectoryTokenRecord {
+  id: string;
+  /** The visible start of the token (`ghs_xxxxxxxx`); the rest is only hashed. */
+  prefix: string;
+  secretHash: string;
+  createdAt: Date;
+  /** Null: valid until the next rotation sets it. */
+  expiresAt: Date | null;
+}
+
+export interface DirectoryRecord {
+  id: string;
+  organizationId: string;
+  name: string;
+  provider: DirectoryProvider;
+  createdAt: Date;
+  updatedAt: Date;
+  lastRequestAt: Date | null;
+  /** Newest first. */
+  tokens: DirectoryTokenRecord[];
+}
+
+/** A SCIM resource as stored: the JSON the IdP sent (normalized), with our id and version. */
+export interface DirectoryUserRecord {
+  id: string;
+  directoryId: string;
+  externalId: string | null;
+  active: boolean;
+  primaryEmail: string | null;
+  resource: Record<string, unknown>;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface DirectoryGroupRecord {
+  id: string;
+  directoryId: string;
+  externalId: string | null;
+  resource: Record<string, unknown>;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A row of the outbox: `sequence` is assigned by the database. */
+export interface LifecycleEventRecord {
+  id: string;
+  sequence: bigint;
+  type: string;
+  organizationId: string;
+  directoryId: string | null;
+  occurredAt: Date;
+  data: Record<string, unknown>;
 }

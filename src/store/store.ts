@@ -1,8 +1,11 @@
 // The persistence port. Services depend on this interface; src/store/prisma-store.ts implements it.
+import type { DirectoryDataStore } from './directory-data.js';
 import type {
   ApiKeyRecord,
   Application,
   ConnectionRecord,
+  DirectoryProvider,
+  DirectoryRecord,
   IdpInitiatedLoginRecord,
   LoginAttemptRecord,
   ProfileRecord,
@@ -164,6 +167,27 @@ export interface ProfileRepository {
   find(id: string): Promise<ProfileRecord | undefined>;
 }
 
+export interface DirectoryInput {
+  organizationId: string;
+  name: string;
+  provider: DirectoryProvider;
+  token: SecretHashInput;
+}
+
+export interface DirectoryRepository {
+  create(input: DirectoryInput): Promise<DirectoryRecord>;
+  /** Throws NotFound. */
+  get(id: string): Promise<DirectoryRecord>;
+  list(page: PageRequest & { organizationId: string }): Promise<Page<DirectoryRecord>>;
+  /** Removes the directory with its users, groups and tokens. Throws NotFound. */
+  delete(id: string): Promise<void>;
+  /**
+   * Adds a token; tokens still valid at `previousExpireAt` stop being valid then (now: at once).
+   * Expired tokens are removed. Throws NotFound.
+   */
+  rotateToken(id: string, token: SecretHashInput, now: Date, previousExpireAt: Date): Promise<DirectoryRecord>;
+}
+
 export interface Repositories {
   readonly organizations: OrganizationRepository;
   readonly apiKeys: ApiKeyRepository;
@@ -176,9 +200,12 @@ export interface Repositories {
   readonly profiles: ProfileRepository;
   readonly samlAssertions: SamlAssertionRepository;
   readonly idpInitiatedLogins: IdpInitiatedLoginRepository;
+  readonly directories: DirectoryRepository;
 }
 
 export interface Store extends Repositories {
+  /** SCIM directory contents, in plain SQL (see directory-data.ts). */
+  readonly directoryData: DirectoryDataStore;
   /** Runs fn in one database transaction; everything it writes commits or none of it does. */
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
   /** Resolves when the database answers a trivial query. */

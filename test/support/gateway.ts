@@ -4,6 +4,7 @@ import { createGuardedFetch } from '../../src/outbound/guarded-fetch.js';
 import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
 import { cliContext } from '../../src/admin/context.js';
+import { buildScim } from '../../src/cli/scim.js';
 import { adminServices } from '../../src/cli/services.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createApp } from '../../src/http/app.js';
@@ -52,6 +53,7 @@ export async function startTestGateway(label: string, env: Record<string, string
     logger: createLogger('silent'),
     services,
     readiness: [{ name: 'database', check: () => store.ping() }],
+    scim: buildScim(store, config.http.publicUrl),
   });
   const root = await services.apiKeys.create(cliContext(), { name: 'test root' });
   return { app, config, store, services, databaseUrl, rootKey: root.secret, close: () => store.close() };

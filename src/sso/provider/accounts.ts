@@ -4,7 +4,8 @@ import type { FindAccount } from 'oidc-provider';
 import type { ProfileRecord } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 
-export function profileClaims(p: ProfileRecord) {
+/** `directoryGroups`: when the profile is linked to a SCIM user, the directory's groups replace the IdP's. */
+export function profileClaims(p: ProfileRecord, directoryGroups?: string[]) {
   return {
     sub: p.id,
     email: p.email ?? undefined,
@@ -16,7 +17,7 @@ export function profileClaims(p: ProfileRecord) {
     connection_id: p.connectionId,
     connection_type: p.connectionType,
     idp_id: p.idpId,
-    groups: p.groups,
+    groups: directoryGroups ?? p.groups,
   };
 }
 
@@ -24,6 +25,11 @@ export function findProfileAccount(store: Store): FindAccount {
   return async (_ctx, sub) => {
     const profile = await store.profiles.find(sub);
     if (!profile) return undefined;
-    return { accountId: profile.id, claims: async () => profileClaims(profile) };
+    if (profile.directoryUserId === null) return { accountId: profile.id, claims: async () => profileClaims(profile) };
+    // A linked person exists only while the directory says so: a deactivated or deleted user's
+    // leftover tokens stop working at the next refresh or userinfo call.
+    const state = await store.directoryData.loginState(profile.directoryUserId);
+    if (!state?.active) return undefined;
+    return { accountId: profile.id, claims: async () => profileClaims(profile, state.groups) };
   };
 }

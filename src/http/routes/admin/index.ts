@@ -3,6 +3,7 @@ import { Router } from 'express';
 import type { ApiKeyService } from '../../../admin/api-keys.js';
 import type { ApplicationService } from '../../../admin/applications.js';
 import type { ConnectionService } from '../../../admin/connections.js';
+import type { DirectoryService } from '../../../admin/directories.js';
 import type { SessionService } from '../../../admin/sessions.js';
 import type { AuditLogService } from '../../../admin/audit-logs.js';
 import { parseListParams } from '../../../admin/list-params.js';
@@ -12,6 +13,7 @@ import { adminAuth, adminContext } from '../../middleware/admin-auth.js';
 import { jsonBody } from '../../middleware/json-body.js';
 import { mountApplications } from './applications.js';
 import { mountConnections } from './connections.js';
+import { mountDirectories } from './directories.js';
 import { mountSessions } from './sessions.js';
 import { presentApiKey, presentAuditLog, presentOrganization, presentPage } from './present.js';
 
@@ -22,6 +24,7 @@ export interface AdminServices {
   applications: ApplicationService;
   connections: ConnectionService;
   sessions: SessionService;
+  directories: DirectoryService;
 }
 
 export function adminRoutes(services: AdminServices, bodyLimitBytes: number): Router {
@@ -32,6 +35,7 @@ export function adminRoutes(services: AdminServices, bodyLimitBytes: number): Ro
   mountApplications(router, services.applications);
   mountConnections(router, services.connections);
   mountSessions(router, services.sessions);
+  mountDirectories(router, services.directories);
   router.get('/audit-logs', async (req, res) => {
     const organizationId = optionalString(req.query.organization_id, 'organization_id');
     const page = await services.auditLogs.list(adminContext(res), { ...parseListParams(req.query), organizationId });

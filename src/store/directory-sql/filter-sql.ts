@@ -1,0 +1,92 @@
+// A parsed SCIM filter -> a parameterized SQL condition over indexed columns. Every leaf is
+// strictly true or false (COALESCE), so `not` of a comparison on a NULL column is true, as SCIM
+// means it. Only attributes with a column can be filtered on: nothing scans the JSON.
+import { badRequest } from '../../scim/errors.js';
+import type { AttrPath, FilterNode, FilterValue } from '../../scim/filter/ast.js';
+
+export interface ColumnSpec {
+  /** SQL expression, written by us (never from input). */
+  sql: string;
+  type: 'string' | 'boolean' | 'dateTime';
+  /** false: the column holds a lower-cased key, so values are lower-cased before comparing. */
+  caseExact: boolean;
+  /** 'array': a text[] column; a comparison holds when any element matches. */
+  shape?: 'scalar' | 'array';
+  nullable?: boolean;
+}
+
+export type ColumnMap = Readonly<Record<string, ColumnSpec>>;
+
+const CORE_SCHEMA = /^urn:ietf:params:scim:schemas:core:2\.0:(user|group)$/i;
+const SQL_OPS = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' } as const;
+
+function keyOf(path: AttrPath, parent?: AttrPath): string {
+  if (parent) return `${parent.attribute}.${path.attribute}`.toLowerCase();
+  const schema = path.schema !== undefined && !CORE_SCHEMA.test(path.schema) ? `${path.schema}:` : '';
+  return `${schema}${path.attribute}${path.subAttribute === undefined ? '' : `.${path.subAttribute}`}`.toLowerCase();
+}
+
+function column(columns: ColumnMap, path: AttrPath, parent?: AttrPath): ColumnSpec {
+  const spec = columns[keyOf(path, parent)];
+  if (!spec) {
+    const supported = [...new Set(Object.keys(columns))].join(', ');
+    throw badRequest('invalidFilter', `Filtering on "${keyOf(path, parent)}" is not supported; supported: ${supported}`);
+  }
+  return spec;
+}
+
+function parameter(spec: ColumnSpec, op: string, value: FilterValue, params: unknown[]): string {
+  const mismatch = () => badRequest('invalidFilter', `"${op}" cannot compare a ${spec.type} attribute with ${JSON.stringify(value)}`);
+  if (spec.type === 'boolean') {
+    const bool = typeof value === 'string' && /^(true|false)$/i.test(value) ? value.toLowerCase() === 'true' : value;
+    if (typeof bool !== 'boolean' || (op !== 'eq' && op !== 'ne')) throw mismatch();
+    params.push(bool);
+    return `$${params.length}`;
+  }
+  if (typeof value !== 'string') throw mismatch();
+  if (spec.type === 'dateTime') {
+    if (['co', 'sw', 'ew'].includes(op) || !/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(Date.parse(value))) throw mismatch();
+    params.push(new Date(value).toISOString());
+    return `$${params.length}::timestamptz`;
+  }
+  const text = spec.caseExact ? value : value.toLowerCase();
+  const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
+  params.push(op === 'co' ? `%${escaped}%` : op === 'sw' ? `${escaped}%` : op === 'ew' ? `%${escaped}` : text);
+  return `$${params.length}`;
+}
+
+function leaf(node: Extract<FilterNode, { kind: 'compare' | 'present' }>, columns: ColumnMap, params: unknown[], parent?: AttrPath): string {
+  const spec = column(columns, node.path, parent);
+  const array = spec.shape === 'array';
+  if (node.kind === 'present') return array ? `(COALESCE(cardinality(${spec.sql}), 0) > 0)` : `(${spec.sql} IS NOT NULL)`;
+  if (node.value === null) {
+    if (node.op !== 'eq' && node.op !== 'ne') throw badRequest('invalidFilter', `"${node.op}" cannot compare with null`);
+    const present = array ? `COALESCE(cardinality(${spec.sql}), 0) > 0` : `${spec.sql} IS NOT NULL`;
+    return node.op === 'eq' ? `(NOT (${present}))` : `(${present})`;
+  }
+  const p = parameter(spec, node.op, node.value, params);
+  const like = node.op === 'co' || node.op === 'sw' || node.op === 'ew';
+  if (array) {
+    if (node.op === 'eq') return `(COALESCE(${spec.sql} @> ARRAY[${p}]::text[], false))`;
+    const test = like ? `e.v LIKE ${p} ESCAPE '\\'` : `e.v ${SQL_OPS[node.op as keyof typeof SQL_OPS]} ${p}`;
+    return `(EXISTS (SELECT 1 FROM unnest(${spec.sql}) AS e(v) WHERE ${test}))`;
+  }
+  if (node.op === 'ne') return `(${spec.sql} IS DISTINCT FROM ${p})`;
+  const test = like ? `${spec.sql} LIKE ${p} ESCAPE '\\'` : `${spec.sql} ${SQL_OPS[node.op as keyof typeof SQL_OPS]} ${p}`;
+  return `(COALESCE(${test}, false))`;
+}
+
+export function filterToSql(node: FilterNode, columns: ColumnMap, params: unknown[], parent?: AttrPath): string {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return `(${filterToSql(node.left, columns, params, parent)} ${node.kind.toUpperCase()} ${filterToSql(node.right, columns, params, parent)})`;
+    case 'not':
+      return `(NOT ${filterToSql(node.operand, columns, params, parent)})`;
+    case 'valuePath':
+      // emails[type eq "work" and value co "x"]: each inner attribute is a sub-attribute of emails.
+      return filterToSql(node.filter, columns, params, node.path);
+    default:
+      return leaf(node, columns, params, parent);
+  }
+}
