@@ -13,7 +13,9 @@ export type ScimType =
   | 'noTarget'
   | 'invalidValue'
   | 'invalidVers'
-  | 'sensitive';
+  | 'sensitive'
+  /** RFC 9865. */
+  | 'invalidCursor';
 
 export type ScimStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 500 | 501;
 

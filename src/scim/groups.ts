@@ -5,8 +5,8 @@ import type { DirectoryReads } from '../store/directory-data.js';
 import { isWellFormedId } from '../store/ids.js';
 import type { DirectoryGroupRecord } from '../store/records.js';
 import { ScimError } from './errors.js';
-import type { ScimListParams, ScimReadParams } from './list-params.js';
-import { groupResource, listResponse, type ScimResource } from './render.js';
+import { listQueryOf, type ScimListParams, type ScimReadParams } from './list-params.js';
+import { groupResource, pagedResponse, type ScimResource } from './render.js';
 import { groupIndexFields, normalizeGroup, type GroupResource } from './resources/normalize.js';
 import { parsePatchRequest, planGroupPatch } from './resources/patch.js';
 import { projectAttributes } from './resources/projection.js';
@@ -41,8 +41,8 @@ export function scimGroups(data: DirectoryReads, groups: DirectoryGroups) {
 
   return {
     async list({ actor, base }: ScimRequestScope, params: ScimListParams) {
-      const found = await data.listGroups(actor.directoryId, { filter: params.filter, offset: params.startIndex - 1, limit: params.count });
-      return listResponse(await render(base, found.items, params), found.total, params.startIndex);
+      const found = await data.listGroups(actor.directoryId, listQueryOf(params));
+      return pagedResponse(found, params, (items) => render(base, items, params));
     },
 
     async get({ actor, base }: ScimRequestScope, id: string, params: ScimReadParams) {

@@ -2,6 +2,7 @@
 // list responses. `base` is this directory's SCIM base URL, passed per request: nothing global.
 import type { MemberSummary } from '../store/directory-data.js';
 import type { DirectoryGroupRecord, DirectoryUserRecord } from '../store/records.js';
+import { encodeCursor, type ScimListParams } from './list-params.js';
 import { URN } from './resources/schemas.js';
 
 export type ScimResource = Record<string, unknown>;
@@ -35,4 +36,18 @@ export function groupResource(group: DirectoryGroupRecord, base: string, members
 
 export function listResponse(resources: ScimResource[], total: number, startIndex: number) {
   return { schemas: [URN.listResponse], totalResults: total, startIndex, itemsPerPage: resources.length, Resources: resources };
+}
+
+/** A list page in the paging the client asked for (listQueryOf fetched one extra row for cursors). */
+export async function pagedResponse<T extends { id: string }>(
+  found: { total: number; items: T[] },
+  params: ScimListParams,
+  render: (items: T[]) => ScimResource[] | Promise<ScimResource[]>,
+) {
+  if (params.cursor === undefined) return listResponse(await render(found.items), found.total, params.startIndex);
+  const more = found.items.length > params.count;
+  const items = more ? found.items.slice(0, params.count) : found.items;
+  const resources = await render(items);
+  const next = more ? { nextCursor: encodeCursor(items.at(-1)!.id) } : {};
+  return { schemas: [URN.listResponse], totalResults: found.total, itemsPerPage: resources.length, ...next, Resources: resources };
 }

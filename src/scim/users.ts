@@ -6,8 +6,8 @@ import type { DirectoryReads } from '../store/directory-data.js';
 import { isWellFormedId } from '../store/ids.js';
 import type { DirectoryUserRecord } from '../store/records.js';
 import { ScimError } from './errors.js';
-import type { ScimListParams, ScimReadParams } from './list-params.js';
-import { listResponse, userResource, type ScimResource } from './render.js';
+import { listQueryOf, type ScimListParams, type ScimReadParams } from './list-params.js';
+import { pagedResponse, userResource, type ScimResource } from './render.js';
 import { normalizeUser, userIndexFields, type UserResource } from './resources/normalize.js';
 import { applyUserPatch, parsePatchRequest } from './resources/patch.js';
 import { projectAttributes } from './resources/projection.js';
@@ -46,8 +46,8 @@ export function scimUsers(data: DirectoryReads, users: DirectoryUsers) {
 
   return {
     async list({ actor, base }: ScimRequestScope, params: ScimListParams) {
-      const found = await data.listUsers(actor.directoryId, { filter: params.filter, offset: params.startIndex - 1, limit: params.count });
-      return listResponse(found.items.map((u) => project(userResource(u, base), params)), found.total, params.startIndex);
+      const found = await data.listUsers(actor.directoryId, listQueryOf(params));
+      return pagedResponse(found, params, (items) => items.map((u) => project(userResource(u, base), params)));
     },
 
     async get({ actor, base }: ScimRequestScope, id: string, params: ScimReadParams): Promise<{ resource: ScimResource; version: number }> {

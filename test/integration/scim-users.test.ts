@@ -75,6 +75,26 @@ describe('SCIM /Users', await requires('postgres'), () => {
     assert.equal(zero.Resources.length, 0);
   });
 
+  test('cursor paging (RFC 9865): pages follow nextCursor to the end; a forged cursor is 400 invalidCursor', async () => {
+    const d = await createTestDirectory(gw, 'okta', 'cursor');
+    for (let i = 0; i < 5; i++) await d.scim('post', '/Users', user(`cur${i}@acme.test`)).expect(201);
+    const seen: string[] = [];
+    let cursor = '';
+    for (let page = 0; page < 5; page++) {
+      const body = (await d.scim('get', `/Users?count=2&cursor=${cursor}&filter=${encodeURIComponent('userName sw "cur"')}`).expect(200)).body;
+      assert.equal(body.totalResults, 5);
+      assert.equal(body.startIndex, undefined);
+      seen.push(...body.Resources.map((r: { userName: string }) => r.userName));
+      if (body.nextCursor === undefined) break;
+      cursor = body.nextCursor;
+    }
+    assert.deepEqual(seen, [0, 1, 2, 3, 4].map((i) => `cur${i}@acme.test`));
+    const forged = await d.scim('get', '/Users?cursor=bm90LWFuLWlk').expect(400);
+    assert.equal(forged.body.scimType, 'invalidCursor');
+    const config = (await d.scim('get', '/ServiceProviderConfig').expect(200)).body;
+    assert.equal(config.pagination.cursor, true);
+  });
+
   test('a bad filter is 400 invalidFilter, an unknown attribute too', async () => {
     for (const filter of ['userName eq', 'userName xx "a"', '(userName eq "a"', 'nickName eq "x"']) {
       const res = await dir.scim('get', `/Users?filter=${encodeURIComponent(filter)}`).expect(400);

@@ -6,6 +6,9 @@ import { ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, URN, USER_SCHEMA, type AttributeD
 /** The most resources one list response returns: the router clamps `count` to it. */
 export const MAX_RESULTS = 1000;
 
+/** What `count` defaults to (the list parser reads it from here). */
+export const DEFAULT_PAGE_SIZE = 100;
+
 export function serviceProviderConfig(baseUrl: string) {
   return {
     schemas: [URN.serviceProviderConfig],
@@ -15,6 +18,8 @@ export function serviceProviderConfig(baseUrl: string) {
     changePassword: { supported: false },
     sort: { supported: false },
     etag: { supported: true },
+    // RFC 9865: cursors (keyset paging) beside startIndex; a cursor never expires (it is an id).
+    pagination: { cursor: true, index: true, defaultPaginationMethod: 'index', defaultPageSize: DEFAULT_PAGE_SIZE, maxPageSize: MAX_RESULTS },
     authenticationSchemes: [
       {
         type: 'oauthbearertoken',
