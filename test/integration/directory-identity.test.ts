@@ -2,15 +2,12 @@
 // who may sign in, and deactivating someone ends their sessions.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { connectorTypes, idpPresets } from '../../connectors/index.js';
 import { completeMockLogin, mockConfigSchema } from '../../connectors/mock/index.js';
 import { cliContext } from '../../src/admin/context.js';
 import type { UpstreamRejected } from '../../src/errors.js';
-import { createGuardedFetch } from '../../src/outbound/guarded-fetch.js';
-import { loginBroker } from '../../src/sso/broker.js';
 import { findProfileAccount } from '../../src/sso/provider/accounts.js';
-import { createSecretBox } from '../../src/store/encryption.js';
 import type { ConnectionRecord } from '../../src/store/records.js';
+import { testLoginBroker } from '../support/broker.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { createTestDirectory, URN, type TestDirectory } from '../support/scim.js';
 import { requires } from '../support/services.js';
@@ -28,17 +25,7 @@ describe('directory users and SSO logins', await requires('postgres'), () => {
   let gw: TestGateway;
   let dir: TestDirectory;
   let connection: ConnectionRecord;
-  const broker = () =>
-    loginBroker({
-      store: gw.store,
-      registry: connectorTypes,
-      presets: idpPresets,
-      secretBox: createSecretBox(gw.config.security.encryptionKey!),
-      publicUrl: 'http://gatehouse.test',
-      allowInsecureOutbound: false,
-      outboundFetch: createGuardedFetch({ allowInsecure: false }),
-      clock: () => new Date(),
-    });
+  const broker = () => testLoginBroker(gw, () => new Date());
   async function login(user: string) {
     const redirect = await broker().start(connection, `uid-${user}-${Math.random()}`, undefined);
     assert.equal(redirect.kind, 'redirect');

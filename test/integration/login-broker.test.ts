@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { connectorTypes, idpPresets } from '../../connectors/index.js';
 import { completeMockLogin, mockConfigSchema } from '../../connectors/mock/index.js';
 import { cliContext } from '../../src/admin/context.js';
 import { UpstreamRejected } from '../../src/errors.js';
-import { createGuardedFetch } from '../../src/outbound/guarded-fetch.js';
-import { loginBroker } from '../../src/sso/broker.js';
 import { routeLogin } from '../../src/sso/routing.js';
-import { createSecretBox } from '../../src/store/encryption.js';
 import type { ConnectionRecord } from '../../src/store/records.js';
+import { testLoginBroker } from '../support/broker.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { requires } from '../support/services.js';
 
@@ -19,17 +16,7 @@ describe('login broker', await requires('postgres'), () => {
   let orgId: string;
   let connection: ConnectionRecord;
   let now = new Date('2026-12-01T10:00:00.000Z');
-  const broker = () =>
-    loginBroker({
-      store: gw.store,
-      registry: connectorTypes,
-      presets: idpPresets,
-      secretBox: createSecretBox(gw.config.security.encryptionKey!),
-      publicUrl: 'http://gatehouse.test',
-      allowInsecureOutbound: false,
-      outboundFetch: createGuardedFetch({ allowInsecure: false }),
-      clock: () => now,
-    });
+  const broker = () => testLoginBroker(gw, () => now);
 
   before(async () => {
     gw = await startTestGateway('broker');
