@@ -1,9 +1,10 @@
-// `npm run fuzz -- [--cases N] [--seed S] [--out file.json]`: the long differential fuzz run of the
-// fast SAML verifier against node-saml (test/support/saml-fuzz/). Progress goes to stderr; stdout
+// `npm run fuzz -- [--cases N] [--seed S] [--out file.json] [--only i,j,...]`: the long
+// differential fuzz run of the fast SAML verifier against node-saml (test/support/saml-fuzz/). Progress goes to stderr; stdout
 // gets a table of outcomes by mutation kind, the fast-only refusals by documented reason, and every
 // failure with its smallest reproducing mutations. --out writes the failures and one example of
 // each disagreement cause, XML included, to replay by hand. Exit code 1 on any failure: a
-// fast-only accept, an identity mismatch, a throw, or a check slower than the limit.
+// fast-only accept, an identity mismatch, a throw, or a check slower than the limit. --only replays
+// just the listed case numbers of that seed (the same cases as in the full run, --cases must reach them).
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { differentialFuzz, FAST_LIMIT_MS, type FuzzReport, type Outcome } from '../test/support/saml-fuzz/run.js';
@@ -47,11 +48,12 @@ function byReason(report: FuzzReport): string {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { cases: { type: 'string', default: '20000' }, seed: { type: 'string', default: '20261202' }, out: { type: 'string' } } });
+  const { values } = parseArgs({ options: { cases: { type: 'string', default: '20000' }, seed: { type: 'string', default: '20261202' }, out: { type: 'string' }, only: { type: 'string' } } });
   const cases = Number(values.cases);
   const seed = Number(values.seed);
-  if (!Number.isInteger(cases) || cases < 1 || !Number.isInteger(seed)) {
-    console.error('Usage: npm run fuzz -- [--cases N] [--seed S] [--out file.json]');
+  const only = values.only === undefined ? undefined : new Set(values.only.split(',').map(Number));
+  if (!Number.isInteger(cases) || cases < 1 || !Number.isInteger(seed) || (only && [...only].some((i) => !Number.isInteger(i) || i < 0 || i >= cases))) {
+    console.error('Usage: npm run fuzz -- [--cases N] [--seed S] [--out file.json] [--only i,j,... (each below N)]');
     return 2;
   }
   console.error(`Fuzzing ${cases} cases, seed ${seed}...`);
@@ -59,6 +61,7 @@ async function main(): Promise<number> {
   const report = await differentialFuzz({
     seed,
     cases,
+    ...(only ? { only } : {}),
     onCase: (result, r) => {
       if (result.outcome === 'fast-only-accept' || result.outcome === 'accept-mismatch' || result.outcome === 'fast-threw' || result.slow) {
         console.error(`  FAILURE #${result.index} ${result.outcome}${result.slow ? ' (slow)' : ''}: ${result.base} ${result.cause ?? result.kinds.join(' + ')}`);

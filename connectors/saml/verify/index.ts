@@ -29,6 +29,35 @@ function refuseDuplicateIds(tree: XmlTree): void {
   if (tree.duplicateId !== undefined) fail('saml_response_malformed', `two elements carry the ID "${tree.duplicateId}"`);
 }
 
+/**
+ * node-saml counts the Response's assertions by local name alone (`*[local-name()='Assertion']`,
+ * and the same for EncryptedAssertion) and refuses more than one; the shared structure check
+ * counts those in the SAML namespace. So an `<Assertion>` in no or another namespace beside the
+ * real one (a wrapper left by a signature-wrapping attempt) is refused here too: an element that
+ * passes for an assertion to a namespace-blind reader has no place in a Response.
+ */
+function refuseLookalikeAssertions(response: XmlElement): void {
+  for (const node of response.childNodes) {
+    if (node.nodeType === 1 && node.namespaceURI !== NS.saml && (node.localName === 'Assertion' || node.localName === 'EncryptedAssertion')) {
+      fail('saml_assertion_count', `the response holds <${node.tagName}> in namespace "${node.namespaceURI}" beside its assertion`);
+    }
+  }
+}
+
+/**
+ * A carriage return in the assertion's text can only come from a character reference (`&#13;`;
+ * a literal one is a line end, normalized on parsing). XML keeps it, and so does the fast path,
+ * but node-saml hands back the verified assertion re-serialized by xmldom, which writes the CR
+ * raw, so the next parse reads a line feed: the two would accept one response with different
+ * identities. No SAML value needs a CR, so refused rather than read two ways.
+ */
+function refuseCarriageReturns(el: XmlElement): void {
+  for (const node of el.childNodes) {
+    if (node.nodeType === 1) refuseCarriageReturns(node);
+    else if (node.nodeType === 3 && node.value.includes('\r')) fail('saml_response_invalid', `the text of <${el.tagName}> in the assertion holds a carriage return (&#13;), which node-saml reads as a line feed`);
+  }
+}
+
 /** The assertion to read, and whether its own signature verified (false: it carries none). */
 function signedAssertion(response: XmlElement, encrypted: boolean, keys: readonly KeyObject[], input: VerifyInput): { assertion: XmlElement; signed: boolean } {
   if (!encrypted) {
@@ -50,6 +79,7 @@ function run(input: VerifyInput) {
   const tree = parseTree(xml);
   const response = tree.documentElement;
   const shape = checkStructure(response, input.allowSha1);
+  refuseLookalikeAssertions(response);
   refuseDuplicateIds(tree);
   checkResponseEnvelope(response, shape.responseSigned, input);
   const keys = publicKeysOf(input.idpCertificates);
@@ -57,6 +87,7 @@ function run(input: VerifyInput) {
   const { assertion, signed } = signedAssertion(response, shape.encrypted, keys, input);
   if (!responseVerified && !signed) fail('saml_signature_invalid', 'neither the Response nor the assertion is signed');
   if (childrenNS(assertion, NS.saml, 'Assertion').length > 0) fail('saml_assertion_count', 'the signed assertion nests another assertion');
+  refuseCarriageReturns(assertion);
   const assertionId = assertion.getAttribute('ID');
   if (!assertionId) fail('saml_response_malformed', 'the assertion has no ID');
   const replayableUntilMs = checkAssertion(assertion, input);

@@ -60,8 +60,28 @@ function base64Of(el: XmlElement, what: string): Buffer {
   return bytes;
 }
 
+// XML 1.0 §2.3 NameChar, less the colon: the characters of an NCName.
+const NAME_CHAR_RANGES: readonly (readonly [number, number])[] = [
+  [0x2d, 0x2e], [0x30, 0x39], [0x41, 0x5a], [0x5f, 0x5f], [0x61, 0x7a], [0xb7, 0xb7], [0xc0, 0xd6], [0xd8, 0xf6],
+  [0xf8, 0x37d], [0x37f, 0x1fff], [0x200c, 0x200d], [0x203f, 0x2040], [0x2070, 0x218f], [0x2c00, 0x2fef],
+  [0x3001, 0xd7ff], [0xf900, 0xfdcf], [0xfdf0, 0xfffd], [0x10000, 0xeffff],
+];
+const isNameChar = (c: number) => NAME_CHAR_RANGES.some(([lo, hi]) => c >= lo && c <= hi);
+
+/**
+ * A SAML ID is an xs:ID, which is an NCName: no space, quote, `#`, `&` or `<`, the characters that
+ * let a value mean something else in a URI or an XPath (node-saml refuses a quote in the Reference
+ * URI as XPath injection). The first character is not held to NameStartChar: IdPs send UUIDs as
+ * IDs, digit first, and node-saml accepts them.
+ */
+function isIdValue(id: string): boolean {
+  for (const ch of id) if (!isNameChar(ch.codePointAt(0)!)) return false;
+  return true;
+}
+
 function checkDigest(signed: XmlElement, signature: XmlElement, reference: XmlElement, allowSha1: boolean): void {
   const id = signed.getAttribute('ID');
+  if (id && !isIdValue(id)) fail('saml_reference_invalid', `the signed element's ID "${id}" is not made of XML name characters`);
   if (!id || reference.getAttribute('URI') !== `#${id}`) fail('saml_reference_invalid', `the signature's reference is "${reference.getAttribute('URI') ?? ''}", not "#${id ?? ''}" of the element that holds it`);
   const children = elementsOf(reference);
   if (children.length !== 3) invalid('a reference holds exactly Transforms, DigestMethod and DigestValue');
@@ -72,6 +92,25 @@ function checkDigest(signed: XmlElement, signature: XmlElement, reference: XmlEl
   const expected = base64Of(only(reference, children, 'DigestValue', 2), 'DigestValue');
   const actual = createHash(digest.hash).update(excC14n(signed, { inclusivePrefixes: prefixes, exclude: signature })).digest();
   if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) invalid('the digest of the signed element does not match (it was changed after signing)');
+}
+
+/**
+ * A ds:Transform anywhere in the signature but the reference's two: node-saml counts every
+ * ds:Transform below the Signature (KeyInfo included, which the fast path otherwise never reads)
+ * and refuses more than two, so an element hidden in KeyInfo must not pass here either. The
+ * subtree is a dozen elements and a certificate.
+ */
+function refuseStrayTransforms(signature: XmlElement): void {
+  let count = 0;
+  const walk = (el: XmlElement): void => {
+    for (const node of el.childNodes) {
+      if (node.nodeType !== 1) continue;
+      if (node.namespaceURI === NS.ds && node.localName === 'Transform') count++;
+      walk(node);
+    }
+  };
+  walk(signature);
+  if (count > 2) invalid(`the signature holds ${count} ds:Transform elements; only the reference's two are accepted`);
 }
 
 /**
@@ -94,7 +133,9 @@ export function verifyEnvelopedSignature(signed: XmlElement, keys: readonly KeyO
   const methodName = only(info, infoParts, 'SignatureMethod', 1).getAttribute('Algorithm') ?? '';
   const method = SIGNATURE_ALGORITHMS.get(methodName) ?? invalid(`signature algorithm ${methodName} is not accepted`);
   if (method.sha1 && !allowSha1) insecure('SignatureMethod', methodName);
-  checkDigest(signed, signature, only(info, infoParts, 'Reference', 2), allowSha1);
+  const reference = only(info, infoParts, 'Reference', 2);
+  refuseStrayTransforms(signature);
+  checkDigest(signed, signature, reference, allowSha1);
   const canonicalInfo = Buffer.from(excC14n(info, { inclusivePrefixes: prefixesOf(c14n) }), 'utf8');
   const verifies = (key: KeyObject) =>
     key.asymmetricKeyType === method.key && verify(method.hash, canonicalInfo, method.key === 'ec' ? { key, dsaEncoding: 'ieee-p1363' } : key, value);

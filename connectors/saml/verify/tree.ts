@@ -3,9 +3,12 @@
 // that keeps what exclusive c14n needs (namespace declarations and attributes in document order,
 // text, comments and processing instructions as they were) and no more. Refused: a DOCTYPE (so no
 // entity is ever declared, let alone expanded), unbound prefixes, more depth, nodes or attributes
-// than a SAML response has; duplicate ID attributes (the root of signature wrapping) are noted
-// for the verifier to refuse after its structure checks. Elements offer the small DOM subset the
-// shared SAML checks read (SamlElement), so the same checks run on this tree and on xmldom's.
+// than a SAML response has, and whitespace before the `>` of an end tag (which xmldom, under
+// node-saml, misreads); duplicate ID attributes (the root of signature wrapping) are noted for the
+// verifier to refuse after its structure checks. A CDATA section stays a text node of its own,
+// not merged with the text beside it, so a value split by one is seen as split. Elements offer
+// the small DOM subset the shared SAML checks read (SamlElement), so the same checks run on this
+// tree and on xmldom's.
 import { parseXml, type XmlComment as ParsedComment, type XmlElement as ParsedElement, type XmlProcessingInstruction as ParsedInstruction, type XmlText as ParsedText } from '@rgrove/parse-xml';
 import { fail } from '../response/failure.js';
 
@@ -32,7 +35,11 @@ export interface XmlNamespace {
 
 export interface XmlText {
   readonly nodeType: 3;
-  /** Decoded character data; CDATA sections are text like any other. */
+  /**
+   * Decoded character data. A CDATA section is text like any other (as in c14n), but one node per
+   * section: xml-crypto reads the first text node of a SignatureValue only, and the fast path must
+   * see the same boundaries to refuse a split value.
+   */
   readonly value: string;
 }
 export interface XmlComment {
@@ -107,6 +114,7 @@ const ROOT_SCOPE: ReadonlyMap<string, string> = new Map([['xml', XML_NS]]);
 
 interface Build {
   readonly what: string;
+  readonly xml: string;
   readonly ids: Map<string, XmlElement>;
   readonly seen: Set<string>;
   duplicateId: string | undefined;
@@ -118,7 +126,8 @@ const malformed = (b: Build, why: string): never => fail('saml_response_malforme
 export function parseTree(xml: string, what = 'the SAML response'): XmlTree {
   let doc: ReturnType<typeof parseXml>;
   try {
-    doc = parseXml(xml, { preserveComments: true, preserveDocumentType: true });
+    // Offsets: to see an end tag's last characters (refuseEndTagWhitespace). CDATA: see XmlText.
+    doc = parseXml(xml, { preserveComments: true, preserveDocumentType: true, preserveCdata: true, includeOffsets: true });
   } catch (error) {
     // An entity declared in a DOCTYPE fails as "undefined entity": name the real cause.
     if (xml.includes('<!DOCTYPE')) fail('saml_doctype_forbidden', `${what} contains a DOCTYPE, which is refused`);
@@ -126,7 +135,7 @@ export function parseTree(xml: string, what = 'the SAML response'): XmlTree {
     return fail('saml_response_malformed', `${what} is not acceptable XML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
   }
   if (doc.children.some((n) => n.type === 'doctype')) fail('saml_doctype_forbidden', `${what} contains a DOCTYPE, which is refused`);
-  const b: Build = { what, ids: new Map(), seen: new Set(), duplicateId: undefined, nodes: 0 };
+  const b: Build = { what, xml, ids: new Map(), seen: new Set(), duplicateId: undefined, nodes: 0 };
   const source = doc.children.find((n): n is ParsedElement => n.type === 'element');
   if (!source) return malformed(b, 'no root element');
   const documentElement = elementOf(source, undefined, 1, b);
@@ -153,6 +162,7 @@ function elementOf(source: ParsedElement, parent: XmlElement | undefined, depth:
   const uri = inScope.get(prefix) ?? (prefix === '' ? '' : malformed(b, `the prefix "${prefix}" of <${source.name}> is not declared`));
   const attributes = attributesOf(source, names, inScope, b);
   const el = new XmlElement(source.name, prefix, localName, uri, attributes, namespaces, inScope, parent);
+  refuseEndTagWhitespace(source, b);
   recordIds(el, b);
   for (const child of source.children) {
     if (child.type === 'element') el.childNodes.push(elementOf(child as ParsedElement, el, depth + 1, b));
@@ -162,6 +172,24 @@ function elementOf(source: ParsedElement, parent: XmlElement | undefined, depth:
     if (child.type !== 'element' && ++b.nodes > TREE_LIMITS.maxNodes) malformed(b, `more than ${TREE_LIMITS.maxNodes} nodes`);
   }
   return el;
+}
+
+const isXmlSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+
+/**
+ * `</name >`: XML 1.0 §3.1 allows whitespace before the `>` of an end tag, but xmldom 0.8 (which
+ * node-saml and xml-crypto parse with) misreads it. Its `fixSelfClosed` looks for the last literal
+ * `</name>` once per name and takes every later start tag of that name as self-closing, so
+ * `<a><b>v</b><b>w</b ></a>` becomes `<a><b>v</b><b/>w</a>`: content leaves its element, and
+ * node-saml checks, or reads, another tree than the one written. No IdP's serializer writes such
+ * an end tag, so the shape is refused outright rather than guessing when xmldom goes wrong. The
+ * check is O(1) per element: the character before the element's last `>` (for `<a/>` and `<a />`
+ * it is the `/`).
+ */
+function refuseEndTagWhitespace(source: ParsedElement, b: Build): void {
+  if (isXmlSpace(b.xml.charCodeAt(source.end - 2))) {
+    fail('saml_response_malformed', `${b.what} has whitespace before ">" in the end tag of <${source.name}>, which xmldom misreads; it is refused`);
+  }
 }
 
 // xml-crypto resolves a reference by `ID`, `Id`, `id` or WS-Security's `wsu:Id` alike, so a value carried under any of
