@@ -27,13 +27,21 @@ export interface ScimRouteDeps extends ScimServices {
 export function scimRoutes(deps: ScimRouteDeps): Router {
   const router = Router({ mergeParams: true });
   const parse = express.json({ limit: SCIM_BODY_LIMIT_BYTES, strict: true, type: MEDIA_TYPES });
+  // When this process last recorded each directory's traffic: saves the UPDATE on nearly every request.
+  const touched = new Map<string, number>();
+  const touch = (directoryId: string, now: Date, log: { warn: (o: object, m: string) => void }) => {
+    if (now.getTime() - (touched.get(directoryId) ?? 0) < LAST_REQUEST_GRANULARITY_MS) return;
+    if (touched.size > 10_000) touched.clear();
+    touched.set(directoryId, now.getTime());
+    deps.data.touchLastRequest(directoryId, now, LAST_REQUEST_GRANULARITY_MS).catch((err: unknown) => log.warn({ err }, 'could not record SCIM activity'));
+  };
   router.use(async (req: Request<{ directoryId: string }>, res, next) => {
     const now = deps.clock();
     const credential = await authenticateScim(deps.data, req.params.directoryId, req.get('authorization'), now);
     const { requestId } = locals(res);
     const actor = { ...credential, requestId, ip: req.ip ?? null, userAgent: req.get('user-agent')?.slice(0, 512) ?? null };
     res.locals.scim = { actor, base: `${deps.publicUrl}/scim/v2/${credential.directoryId}` } satisfies ScimRequestScope;
-    deps.data.touchLastRequest(credential.directoryId, now, LAST_REQUEST_GRANULARITY_MS).catch((err: unknown) => locals(res).log.warn({ err }, 'could not record SCIM activity'));
+    touch(credential.directoryId, now, locals(res).log);
     next();
   });
   router.use((req, res, next) => {
