@@ -1,6 +1,7 @@
-// A parsed SCIM filter -> a parameterized SQL condition over indexed columns. Every leaf is
-// strictly true or false (COALESCE), so `not` of a comparison on a NULL column is true, as SCIM
-// means it. Only attributes with a column can be filtered on: nothing scans the JSON.
+// A parsed SCIM filter -> a parameterized SQL condition over indexed columns. Leaves stay plain
+// comparisons so indexes serve them (a NULL there filters the row out, as false would); `not`
+// becomes `IS NOT TRUE`, so `not` of a comparison on a NULL column is true, as SCIM means it.
+// Only attributes with a column can be filtered on: nothing scans the JSON.
 import { badRequest } from '../../scim/errors.js';
 import type { AttrPath, FilterNode, FilterValue } from '../../scim/filter/ast.js';
 
@@ -67,13 +68,13 @@ function leaf(node: Extract<FilterNode, { kind: 'compare' | 'present' }>, column
   const p = parameter(spec, node.op, node.value, params);
   const like = node.op === 'co' || node.op === 'sw' || node.op === 'ew';
   if (array) {
-    if (node.op === 'eq') return `(COALESCE(${spec.sql} @> ARRAY[${p}]::text[], false))`;
+    if (node.op === 'eq') return `(${spec.sql} @> ARRAY[${p}]::text[])`;
     const test = like ? `e.v LIKE ${p} ESCAPE '\\'` : `e.v ${SQL_OPS[node.op as keyof typeof SQL_OPS]} ${p}`;
     return `(EXISTS (SELECT 1 FROM unnest(${spec.sql}) AS e(v) WHERE ${test}))`;
   }
   if (node.op === 'ne') return `(${spec.sql} IS DISTINCT FROM ${p})`;
   const test = like ? `${spec.sql} LIKE ${p} ESCAPE '\\'` : `${spec.sql} ${SQL_OPS[node.op as keyof typeof SQL_OPS]} ${p}`;
-  return `(COALESCE(${test}, false))`;
+  return `(${test})`;
 }
 
 export function filterToSql(node: FilterNode, columns: ColumnMap, params: unknown[], parent?: AttrPath): string {
@@ -82,7 +83,7 @@ export function filterToSql(node: FilterNode, columns: ColumnMap, params: unknow
     case 'or':
       return `(${filterToSql(node.left, columns, params, parent)} ${node.kind.toUpperCase()} ${filterToSql(node.right, columns, params, parent)})`;
     case 'not':
-      return `(NOT ${filterToSql(node.operand, columns, params, parent)})`;
+      return `(${filterToSql(node.operand, columns, params, parent)} IS NOT TRUE)`;
     case 'valuePath':
       // emails[type eq "work" and value co "x"]: each inner attribute is a sub-attribute of emails.
       return filterToSql(node.filter, columns, params, node.path);

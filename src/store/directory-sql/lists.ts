@@ -38,21 +38,24 @@ export async function listRows<Row, T>(db: Queryable, spec: ListSpec<Row, T>, di
   const params: unknown[] = [directoryId];
   let where = 't.directory_id = $1';
   if (query.filter) where += ` AND ${whereOf(query.filter, spec, params)}`;
-  const countParams = [...params];
-  const countSql = `SELECT count(*)::int AS n FROM ${spec.table} t WHERE ${where}`;
-  let page = where;
+  const count = async () => (await rows<{ n: number }>(db, `SELECT count(*)::int AS n FROM ${spec.table} t WHERE ${where}`, params.slice()))[0]?.n ?? 0;
   if (query.after !== undefined) {
-    params.push(query.after);
-    page += ` AND t.id > $${params.length}`;
+    // Keyset page: the total counts every match, not only those after the cursor.
+    const pageParams = [...params, query.after, query.limit];
+    const sql = `SELECT ${spec.columns} FROM ${spec.table} t WHERE ${where} AND t.id > $${pageParams.length - 1} ORDER BY t.id LIMIT $${pageParams.length}`;
+    const [items, total] = await Promise.all([rows<Row>(db, sql, pageParams), count()]);
+    return { total, items: items.map(spec.map) };
   }
-  params.push(query.limit);
-  let sql = `SELECT ${spec.columns} FROM ${spec.table} t WHERE ${page} ORDER BY t.id LIMIT $${params.length}`;
-  if (query.after === undefined && query.offset > 0) {
-    params.push(query.offset);
-    sql += ` OFFSET $${params.length}`;
-  }
-  const [items, count] = await Promise.all([rows<Row>(db, sql, params), rows<{ n: number }>(db, countSql, countParams)]);
-  return { total: count[0]?.n ?? 0, items: items.map(spec.map) };
+  // Offset page: the total rides along as a window count over ids only (an index-only scan), and
+  // the resources are read for the page's rows alone: one round trip for a lookup.
+  const pageParams = [...params, query.limit, query.offset];
+  const sql = `SELECT ${spec.columns}, p.total_count FROM (
+                 SELECT t.id, count(*) OVER () AS total_count FROM ${spec.table} t WHERE ${where}
+                  ORDER BY t.id LIMIT $${pageParams.length - 1} OFFSET $${pageParams.length}) p
+               JOIN ${spec.table} t ON t.id = p.id ORDER BY t.id`;
+  const items = await rows<Row & { total_count: string }>(db, sql, pageParams);
+  const total = items[0] ? Number(items[0].total_count) : query.offset > 0 || query.limit === 0 ? await count() : 0;
+  return { total, items: items.map(spec.map) };
 }
 
 function whereOf<Row, T>(filter: FilterNode, spec: ListSpec<Row, T>, params: unknown[]): string {
