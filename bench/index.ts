@@ -5,10 +5,17 @@ import { releaseTestResources } from '../test/support/services.js';
 import { benchSamlAcs } from './saml-acs.js';
 import { benchSamlChecks } from './saml-checks.js';
 import { benchSamlVerifier } from './saml-verifier.js';
+import { benchScim } from './scim.js';
 
 async function main(): Promise<void> {
   const out = (lines: string[]) => process.stdout.write(`${lines.join('\n')}\n\n`);
   out([`# Gatehouse benchmarks`, '', `Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${new Date().toISOString()}`]);
+  const only = process.argv[2];
+  if (only === 'scim' || only === undefined) {
+    process.stderr.write('SCIM over HTTP and Postgres...\n');
+    out(['## SCIM', '', ...(await benchScim())]);
+  }
+  if (only === 'scim') return;
   process.stderr.write('SAML checks...\n');
   out(['## SAML response checks', '', ...(await benchSamlChecks())]);
   process.stderr.write('SAML verifiers side by side...\n');

@@ -2,10 +2,8 @@
 // Gatehouse's redirect back into oidc-provider, receive the code at the product's redirect_uri.
 // Each login's authorize -> AuthnRequest leg is prepared beforehand and not timed. The gateway runs
 // in its own process; the load client here still shares the machine's cores with it.
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { connectorTypes, idpPresets } from '../connectors/index.js';
 import { cliContext } from '../src/admin/context.js';
 import { buildSso } from '../src/cli/sso.js';
@@ -17,6 +15,7 @@ import { startTestGateway } from '../test/support/gateway.js';
 import { keys } from '../test/support/saml-idp/keys.js';
 import { readRedirectBinding } from '../test/support/saml-idp/bindings.js';
 import { typicalResponse } from './saml-checks.js';
+import { spawnGateway } from './child.js';
 import { fmt, load } from './stats.js';
 
 const REDIRECT = 'http://localhost:4000/callback';
@@ -47,23 +46,7 @@ export async function gatewayUnderTest() {
 type Gateway = Pick<Awaited<ReturnType<typeof gatewayUnderTest>>, 'url' | 'connectionId' | 'clientId'>;
 
 /** Starts bench/acs-gateway.ts in a child process and waits for its address. */
-async function gatewayProcess(): Promise<Gateway & { close(): Promise<void> }> {
-  const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), '--import', 'tsx', fileURLToPath(new URL('./acs-gateway.ts', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      if (buffered.includes('\n')) resolve(buffered.split('\n')[0]!);
-    });
-    child.once('exit', (code) => reject(new Error(`benchmark gateway exited with ${code}`)));
-  });
-  const info = JSON.parse(line) as Gateway;
-  const close = () => new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.stdin.end();
-  });
-  return { ...info, close };
-}
+const gatewayProcess = () => spawnGateway<Gateway>(new URL('./acs-gateway.ts', import.meta.url));
 
 /** authorize -> interaction -> AuthnRequest, then the IdP's signed answer to it. */
 export async function prepareLogin(gw: Gateway) {

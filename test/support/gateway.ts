@@ -41,10 +41,10 @@ export function testConfig(databaseUrl: string, extra: Record<string, string> = 
 }
 
 /** `env` overrides the test config (e.g. PUBLIC_URL when a test serves the gateway on a real port). */
-export async function startTestGateway(label: string, env: Record<string, string> = {}): Promise<TestGateway> {
+export async function startTestGateway(label: string, env: Record<string, string> = {}, options: { maxConnections?: number } = {}): Promise<TestGateway> {
   const databaseUrl = await createMigratedDatabase(label);
   const config = testConfig(databaseUrl, env);
-  const store = createPrismaStore({ databaseUrl, maxConnections: 5 });
+  const store = createPrismaStore({ databaseUrl, maxConnections: options.maxConnections ?? 5 });
   const secretBox = createSecretBox(config.security.encryptionKey!);
   const gateway = { clock: () => new Date(), publicUrl: config.http.publicUrl, fetch: createGuardedFetch({ allowInsecure: true }), allowInsecureOutbound: true };
   const services = adminServices(store, { registry: connectorTypes, presets: idpPresets, secretBox, gateway });
