@@ -9,6 +9,8 @@ const COMPARE_OPS = new Set(['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le
 const MAX_DEPTH = 32;
 const MAX_COMPARISONS = 200;
 const NAME = /^[A-Za-z][A-Za-z0-9_-]*$|^\$ref$/;
+// A schema prefix is a URN (`urn:<namespace>:<rest>`): `urn:foo` is a bad name, not a schema.
+const SCHEMA = /^urn:[A-Za-z0-9][A-Za-z0-9-]*:./i;
 
 /** `urn:...:User:name.givenName` -> schema, attribute, subAttribute. */
 export function parseAttrPath(text: string, scimType: ScimType = 'invalidFilter'): AttrPath {
@@ -19,6 +21,7 @@ export function parseAttrPath(text: string, scimType: ScimType = 'invalidFilter'
     const cut = text.lastIndexOf(':');
     schema = text.slice(0, cut);
     rest = text.slice(cut + 1);
+    if (!SCHEMA.test(schema)) throw fail();
   }
   const parts = rest.split('.');
   if (parts.length > 2 || !parts.every((p) => NAME.test(p))) throw fail();
@@ -86,6 +89,7 @@ class Parser {
     const path = parseAttrPath(t.text, this.scimType);
     if (this.peek().kind === '[') {
       if (this.inBrackets) this.fail('brackets cannot nest');
+      if (path.subAttribute !== undefined) this.fail('a value filter applies to an attribute, not a sub-attribute');
       this.next();
       this.inBrackets = true;
       const filter = this.or(depth + 1);
@@ -125,9 +129,11 @@ export function parsePatchPath(text: string): PatchPath {
     parser.next();
     parser.inBrackets = true;
     result.valueFilter = parser.or(1);
+    const close = parser.peek();
     parser.expect(']', '"]"');
     const after = parser.peek();
-    if (after.kind === 'word') {
+    // The path ABNF has no spaces: `emails[type eq "w"] .value` is two things, not one path.
+    if (after.kind === 'word' && after.at === close.at + 1) {
       const text = (after as { text: string }).text;
       if (!/^\.[A-Za-z][A-Za-z0-9_-]*$/.test(text)) parser.fail('expected ".subAttribute" after "]"');
       result.subAttribute = text.slice(1);
