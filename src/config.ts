@@ -34,6 +34,24 @@ export interface Config {
     readonly samlVerifyThreads: number;
   };
   readonly jobs: { readonly auditLogRetentionDays: number };
+  readonly webhooks: {
+    /** Deliveries in flight per process. */
+    readonly concurrency: number;
+    readonly timeoutMs: number;
+    /** A claimed delivery is another worker's to retry after this (a crashed worker's lease runs out). */
+    readonly leaseMs: number;
+    /** Delay before each retry, in order; after the last one the delivery is failed. */
+    readonly retryScheduleMs: readonly number[];
+    /** An endpoint whose attempts all failed for this long is disabled; 0 never disables. */
+    readonly disableAfterFailingMs: number;
+    readonly sweepIntervalMs: number;
+    /** Webhook URLs may resolve to private networks (an operator's own receivers). */
+    readonly allowPrivateAddresses: boolean;
+    /** Events feed retention; 0 keeps events forever. */
+    readonly eventsRetentionDays: number;
+    /** BullMQ key prefix (several deployments on one Redis). */
+    readonly queuePrefix: string;
+  };
   readonly log: { readonly level: (typeof LOG_LEVELS)[number] };
 }
 
@@ -70,6 +88,16 @@ const int = (min: number, max: number, fallback: number) =>
     .max(max, `must be at most ${max}`)
     .default(fallback);
 
+/** About 2.8 days of retries in 12 steps (each delay gets +-20 % jitter). */
+const DEFAULT_RETRY_SCHEDULE = '5s,30s,2m,10m,30m,1h,2h,4h,8h,12h,16h,24h';
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `250ms`, `5s`, `2m`, `1h`, `1d` -> milliseconds. */
+function parseDuration(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text);
+  return match ? Math.round(Number(match[1]) * UNIT_MS[match[2]!]!) : undefined;
+}
+
 const envSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: int(0, 65535, 8080),
@@ -90,6 +118,22 @@ const envSchema = z.object({
   GATEHOUSE_ENABLE_MOCK_CONNECTOR: flag,
   GATEHOUSE_SAML_VERIFY_THREADS: int(0, 64, Math.min(availableParallelism(), 8)),
   AUDIT_LOG_RETENTION_DAYS: int(0, 36_500, 365),
+  WEBHOOK_CONCURRENCY: int(1, 1000, 32),
+  WEBHOOK_TIMEOUT_MS: int(100, 60_000, 10_000),
+  WEBHOOK_LEASE_MS: int(1_000, 3_600_000, 30_000),
+  WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .default(DEFAULT_RETRY_SCHEDULE)
+    .transform((v, ctx) => {
+      const delays = v.split(',').map((s) => parseDuration(s.trim()));
+      if (delays.length === 0 || delays.some((d) => d === undefined)) ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of durations such as 5s,30s,2m,1h' });
+      return delays.filter((d): d is number => d !== undefined);
+    }),
+  WEBHOOK_DISABLE_AFTER_FAILING_HOURS: int(0, 8_760, 120),
+  WEBHOOK_SWEEP_INTERVAL_MS: int(100, 3_600_000, 15_000),
+  WEBHOOK_ALLOW_PRIVATE_ADDRESSES: flag,
+  WEBHOOK_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only').default('gatehouse'),
+  EVENTS_RETENTION_DAYS: int(0, 36_500, 30),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });
 
@@ -123,6 +167,17 @@ export function loadConfig(env: Env = process.env): Config {
     },
     sso: { enableMockConnector: e.GATEHOUSE_ENABLE_MOCK_CONNECTOR, samlVerifyThreads: e.GATEHOUSE_SAML_VERIFY_THREADS },
     jobs: { auditLogRetentionDays: e.AUDIT_LOG_RETENTION_DAYS },
+    webhooks: {
+      concurrency: e.WEBHOOK_CONCURRENCY,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      leaseMs: Math.max(e.WEBHOOK_LEASE_MS, e.WEBHOOK_TIMEOUT_MS + 1_000),
+      retryScheduleMs: e.WEBHOOK_RETRY_SCHEDULE,
+      disableAfterFailingMs: e.WEBHOOK_DISABLE_AFTER_FAILING_HOURS * 3_600_000,
+      sweepIntervalMs: e.WEBHOOK_SWEEP_INTERVAL_MS,
+      allowPrivateAddresses: e.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
+      eventsRetentionDays: e.EVENTS_RETENTION_DAYS,
+      queuePrefix: e.WEBHOOK_QUEUE_PREFIX,
+    },
     log: { level: e.LOG_LEVEL },
   });
 }

@@ -7,7 +7,8 @@ import type { ReadinessCheck } from '../http/routes/health.js';
 import { listen } from '../http/server.js';
 import { bullmqRunner } from '../jobs/bullmq-runner.js';
 import { inProcessRunner, type JobRunner } from '../jobs/runner.js';
-import { periodicTasks, type TaskDeps } from '../jobs/tasks.js';
+import { periodicTasks, type PeriodicTask, type TaskDeps } from '../jobs/tasks.js';
+import { webhookDelivery } from '../jobs/webhooks/index.js';
 import { createGuardedFetch } from '../outbound/guarded-fetch.js';
 import { redactUrl, type Logger } from '../logger.js';
 import { applyMigrations } from '../store/migrations/migrate.js';
@@ -67,7 +68,7 @@ export async function startGateway(
     const { registry, presets, mockIdp } = connectors;
     const outboundFetch = createGuardedFetch({ allowInsecure: config.security.allowInsecureOutbound });
     const gateway = { clock: () => new Date(), publicUrl: config.http.publicUrl, fetch: outboundFetch, allowInsecureOutbound: config.security.allowInsecureOutbound };
-    const services = adminServices(store, { registry, presets, secretBox, gateway });
+    const services = adminServices(store, { registry, presets, secretBox, gateway, webhooks: { allowPrivateAddresses: config.webhooks.allowPrivateAddresses } });
     const readiness: ReadinessCheck[] = [{ name: 'database', check: () => store.ping() }];
     if (config.redis.url !== undefined) {
       const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
@@ -76,17 +77,20 @@ export async function startGateway(
       readiness.push({ name: 'redis', check: async () => void (await redis.ping()) });
     }
 
+    const webhooks = webhookDelivery({ config, store, secretBox, logger, runWorkers: options.workers });
+    await webhooks.start();
+    stack.push(() => webhooks.stop());
     if (options.workers) {
       const refreshable = Object.values(registry).filter((t) => t.prepare).map((t) => t.type);
-      const runner = jobRunner(config, logger, store, { types: refreshable, connections: services.connections });
+      const runner = jobRunner(config, logger, store, { types: refreshable, connections: services.connections }, webhooks.sweepTask);
       await runner.start();
       stack.push(() => runner.stop());
-      logger.info({ runner: runner.kind }, 'background workers started');
+      logger.info({ runner: runner.kind, webhooks: webhooks.kind }, 'background workers started');
     }
     let port: number | undefined;
     if (options.http) {
       const sso = await buildSso({ config, logger, store, applications: services.applications, registry, presets, secretBox, encryptionKey, mockIdp, outboundFetch });
-      const app = createApp({ config, logger, services, readiness, openIdProvider: sso.oidc.handler, routers: sso.routers, metrics: [sso.metrics], scim: buildScim(store, config.http.publicUrl) });
+      const app = createApp({ config, logger, services, readiness, openIdProvider: sso.oidc.handler, routers: sso.routers, metrics: [sso.metrics, webhooks.metrics.registry], scim: buildScim(store, config.http.publicUrl) });
       const server = await listen(app, config.http.host, config.http.port, config.http.shutdownTimeoutMs);
       stack.push(() => server.close());
       port = server.port;
@@ -100,9 +104,10 @@ export async function startGateway(
   }
 }
 
-function jobRunner(config: Config, logger: Logger, store: ReturnType<typeof createPrismaStore>, refresh: TaskDeps['refresh']): JobRunner {
-  const tasks = periodicTasks({ store, logger, clock: () => new Date(), auditLogRetentionDays: config.jobs.auditLogRetentionDays, refresh });
-  return config.redis.url === undefined ? inProcessRunner(tasks, logger) : bullmqRunner(tasks, logger, { redisUrl: config.redis.url });
+function jobRunner(config: Config, logger: Logger, store: ReturnType<typeof createPrismaStore>, refresh: TaskDeps['refresh'], sweep: PeriodicTask | undefined): JobRunner {
+  const retention = { auditLogRetentionDays: config.jobs.auditLogRetentionDays, eventsRetentionDays: config.webhooks.eventsRetentionDays };
+  const tasks = [...periodicTasks({ store, logger, clock: () => new Date(), ...retention, refresh }), ...(sweep ? [sweep] : [])];
+  return config.redis.url === undefined ? inProcessRunner(tasks, logger) : bullmqRunner(tasks, logger, { redisUrl: config.redis.url, prefix: config.webhooks.queuePrefix });
 }
 
 function requireKey(config: Config): Buffer {

@@ -4,8 +4,10 @@ import { applicationService } from '../admin/applications.js';
 import { auditLogService } from '../admin/audit-logs.js';
 import { connectionService } from '../admin/connections.js';
 import { directoryService } from '../admin/directories.js';
+import { eventFeedService } from '../admin/events.js';
 import { organizationService } from '../admin/organizations.js';
 import { sessionService } from '../admin/sessions.js';
+import { webhookEndpointService } from '../admin/webhook-endpoints.js';
 import type { AdminServices } from '../http/routes/admin/index.js';
 import type { ConnectorRegistry, GatewayDeps, PresetRegistry } from '../sso/connector.js';
 import type { SecretBox } from '../store/encryption.js';
@@ -17,6 +19,8 @@ export interface ServiceDeps {
   secretBox: SecretBox;
   /** For connector kinds completing a config (SAML metadata URLs, SP keys). */
   gateway: GatewayDeps;
+  /** WEBHOOK_ALLOW_PRIVATE_ADDRESSES (config.webhooks.allowPrivateAddresses); absent = false. */
+  webhooks?: { allowPrivateAddresses: boolean };
 }
 
 export function adminServices(store: Store, deps: ServiceDeps): AdminServices {
@@ -29,5 +33,12 @@ export function adminServices(store: Store, deps: ServiceDeps): AdminServices {
     connections: connectionService(store, deps),
     sessions: sessionService(store, clock),
     directories: directoryService(store, deps.gateway.publicUrl, clock),
+    webhookEndpoints: webhookEndpointService(store, {
+      secretBox: deps.secretBox,
+      clock,
+      allowInsecureUrls: deps.gateway.allowInsecureOutbound,
+      allowPrivateAddresses: deps.webhooks?.allowPrivateAddresses ?? false,
+    }),
+    events: eventFeedService(store),
   };
 }

@@ -36,9 +36,11 @@ export interface ChangeRecord {
   metadata: Record<string, unknown>;
 }
 
-/** Writes the events and the audit entry of one change in the caller's transaction. */
+/**
+ * Writes the audit entry and the events of one change in the caller's transaction, events last:
+ * appending takes the outbox lock (held until commit), so it must be the final statement.
+ */
 export async function recordChange(tx: DirectoryWrites, actor: DirectoryActor, change: ChangeRecord, events: LifecycleEventInput[], at: Date): Promise<void> {
-  await tx.appendEvents(events);
   await tx.appendAudit([
     {
       occurredAt: at,
@@ -56,6 +58,7 @@ export async function recordChange(tx: DirectoryWrites, actor: DirectoryActor, c
       metadata: { directory_id: actor.directoryId, events: events.map((e) => e.type), ...change.metadata },
     },
   ]);
+  await tx.appendEvents(events);
 }
 
 /** Top-level attribute names whose values differ (for the audit trail). */

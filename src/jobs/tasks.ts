@@ -16,6 +16,8 @@ export interface TaskDeps {
   logger: Logger;
   clock: () => Date;
   auditLogRetentionDays: number;
+  /** Events feed (and delivery log) retention; 0 keeps events forever. Default 30. */
+  eventsRetentionDays?: number;
   /** Connection kinds whose config points at something to re-fetch (SAML metadata URLs), with the service that does it. */
   refresh?: { types: readonly string[]; connections: ConnectionService } | undefined;
 }
@@ -31,6 +33,21 @@ export function auditLogRetention(deps: TaskDeps): PeriodicTask {
       const before = new Date(deps.clock().getTime() - deps.auditLogRetentionDays * DAY_MS);
       const removed = await deps.store.auditLogs.deleteOlderThan(before);
       if (removed > 0) deps.logger.info({ task: 'audit-log-retention', removed, before: before.toISOString() }, 'pruned audit log');
+    },
+  };
+}
+
+/** The events feed is for catching up after an outage, not an archive: old events (and their delivery log) go. */
+export function eventsRetention(deps: TaskDeps): PeriodicTask {
+  return {
+    name: 'events-retention',
+    everyMs: 60 * 60 * 1000,
+    async run() {
+      const days = deps.eventsRetentionDays ?? 30;
+      if (days === 0) return;
+      const before = new Date(deps.clock().getTime() - days * DAY_MS);
+      const removed = await deps.store.outbox.deleteOlderThan(before);
+      if (removed > 0) deps.logger.info({ task: 'events-retention', removed, before: before.toISOString() }, 'pruned events');
     },
   };
 }
@@ -82,5 +99,5 @@ export function connectionRefresh(deps: TaskDeps): PeriodicTask {
 }
 
 export function periodicTasks(deps: TaskDeps): PeriodicTask[] {
-  return [auditLogRetention(deps), expiredLoginState(deps), connectionRefresh(deps)];
+  return [auditLogRetention(deps), eventsRetention(deps), expiredLoginState(deps), connectionRefresh(deps)];
 }

@@ -45,3 +45,28 @@ export function classifyAddress(address: string): AddressVerdict {
   if (internal.check(address, type)) return 'internal';
   return 'public';
 }
+
+const linkLocal = new BlockList();
+linkLocal.addSubnet('169.254.0.0', 16, 'ipv4');
+linkLocal.addSubnet('fe80::', 10, 'ipv6');
+
+/** Link-local addresses (cloud metadata services live there): refused even where private networks are allowed. */
+export function isLinkLocal(address: string): boolean {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1] ?? address;
+  const family = isIP(mapped);
+  return family !== 0 && linkLocal.check(mapped, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+export interface AddressPolicy {
+  /** Loopback (tests, local development). */
+  allowLoopback: boolean;
+  /** Private ranges such as 10/8 (an operator's own receivers); never link-local. */
+  allowPrivate: boolean;
+}
+
+export function addressPermitted(address: string, policy: AddressPolicy): boolean {
+  const verdict = classifyAddress(address);
+  if (verdict === 'public') return true;
+  if (verdict === 'loopback') return policy.allowLoopback || policy.allowPrivate;
+  return policy.allowPrivate && !isLinkLocal(address);
+}

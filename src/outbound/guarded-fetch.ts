@@ -7,11 +7,13 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { UpstreamUnavailable } from '../errors.js';
 import type { OutboundFetch } from '../sso/connector.js';
-import { classifyAddress } from './addresses.js';
+import { addressPermitted, type AddressPolicy } from './addresses.js';
 
 export interface OutboundOptions {
   /** GATEHOUSE_ALLOW_INSECURE_OUTBOUND: http:// and loopback addresses. */
   allowInsecure: boolean;
+  /** Private ranges too (never link-local): WEBHOOK_ALLOW_PRIVATE_ADDRESSES for webhook receivers. */
+  allowPrivate?: boolean;
   timeoutMs?: number;
   maxRedirects?: number;
 }
@@ -23,14 +25,11 @@ function refuse(url: URL, why: string): UpstreamUnavailable {
 }
 
 /** A DNS lookup that fails for addresses the policy refuses; undici calls it for every connection. */
-function guardedLookup(allowInsecure: boolean) {
+function guardedLookup(policy: AddressPolicy) {
   return (hostname: string, options: object, callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void) => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, []);
-      const refused = addresses.find((a) => {
-        const verdict = classifyAddress(a.address);
-        return verdict === 'internal' || (verdict === 'loopback' && !allowInsecure);
-      });
+      const refused = addresses.find((a) => !addressPermitted(a.address, policy));
       if (refused) {
         const err: NodeJS.ErrnoException = new Error(`${hostname} resolves to ${refused.address}, a private or loopback address`);
         err.code = 'EGATEHOUSE_REFUSED';
@@ -44,7 +43,8 @@ function guardedLookup(allowInsecure: boolean) {
 }
 
 export function createGuardedFetch(options: OutboundOptions): GuardedFetch {
-  const dispatcher = new Agent({ connect: { lookup: guardedLookup(options.allowInsecure) as never } });
+  const policy: AddressPolicy = { allowLoopback: options.allowInsecure, allowPrivate: options.allowPrivate ?? false };
+  const dispatcher = new Agent({ connect: { lookup: guardedLookup(policy) as never } });
   const timeoutMs = options.timeoutMs ?? 10_000;
   const maxRedirects = options.maxRedirects ?? 3;
 
@@ -55,7 +55,7 @@ export function createGuardedFetch(options: OutboundOptions): GuardedFetch {
       if (url.protocol !== 'https:' && !(url.protocol === 'http:' && options.allowInsecure)) throw refuse(url, 'only https is allowed');
       if (url.username || url.password) throw refuse(url, 'URLs with credentials are not allowed');
       const host = url.hostname.replace(/^\[|\]$/g, '');
-      if (/^[\d.]+$|:/.test(host) && classifyAddress(host) !== 'public' && !(options.allowInsecure && classifyAddress(host) === 'loopback')) {
+      if (/^[\d.]+$|:/.test(host) && !addressPermitted(host, policy)) {
         throw refuse(url, 'private and loopback addresses are not allowed');
       }
       let response: Response;

@@ -14,7 +14,11 @@ import { idpInitiatedLoginRepository, samlAssertionRepository } from './reposito
 import { oidcPayloadRepository } from './repositories/oidc-payloads.js';
 import { organizationRepository } from './repositories/organizations.js';
 import { signingKeyRepository } from './repositories/signing-keys.js';
+import { outboxRepository } from './repositories/outbox.js';
+import { webhookDeliveryRepository, webhookEndpointRepository } from './repositories/webhooks.js';
+import { createDeliveryEngineStore } from './webhook-sql/index.js';
 import type { Repositories, Store } from './store.js';
+import { commitSignal } from './commit-signal.js';
 
 export interface PrismaStoreOptions {
   databaseUrl: string;
@@ -24,7 +28,8 @@ export interface PrismaStoreOptions {
   transactionTimeoutMs?: number;
 }
 
-function repositories(db: Db): Repositories {
+/** `appended` is told when the outbox repository appends events (to signal them after commit). */
+function repositories(db: Db, appended: () => void): Repositories {
   return {
     organizations: organizationRepository(db),
     apiKeys: apiKeyRepository(db),
@@ -38,6 +43,9 @@ function repositories(db: Db): Repositories {
     samlAssertions: samlAssertionRepository(db),
     idpInitiatedLogins: idpInitiatedLoginRepository(db),
     directories: directoryRepository(db),
+    outbox: outboxRepository(db, appended),
+    webhookEndpoints: webhookEndpointRepository(db),
+    webhookDeliveries: webhookDeliveryRepository(db, appended),
   };
 }
 
@@ -46,10 +54,18 @@ export function createPrismaStore(options: PrismaStoreOptions): Store {
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.maxConnections ?? 10, connectionTimeoutMillis: 5_000 });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const timeout = options.transactionTimeoutMs ?? 15_000;
+  const committed = commitSignal();
   return {
-    ...repositories(prisma),
-    directoryData: createDirectoryDataStore(pool),
-    transaction: (fn) => prisma.$transaction((tx) => fn(repositories(tx)), { timeout, maxWait: timeout }),
+    ...repositories(prisma, committed.notify),
+    directoryData: createDirectoryDataStore(pool, committed.notify),
+    deliveries: createDeliveryEngineStore(pool),
+    onEventsCommitted: committed.subscribe,
+    transaction: async (fn) => {
+      let appended = false;
+      const result = await prisma.$transaction((tx) => fn(repositories(tx, () => (appended = true))), { timeout, maxWait: timeout });
+      if (appended) committed.notify();
+      return result;
+    },
     ping: async () => {
       await prisma.$queryRawUnsafe('SELECT 1');
     },

@@ -1,5 +1,6 @@
 // The persistence port. Services depend on this interface; src/store/prisma-store.ts implements it.
 import type { DirectoryDataStore } from './directory-data.js';
+import type { DeliveryEngineStore, OutboxRepository, WebhookDeliveryRepository, WebhookEndpointRepository } from './webhook-data.js';
 import type {
   ApiKeyRecord,
   Application,
@@ -201,11 +202,21 @@ export interface Repositories {
   readonly samlAssertions: SamlAssertionRepository;
   readonly idpInitiatedLogins: IdpInitiatedLoginRepository;
   readonly directories: DirectoryRepository;
+  readonly outbox: OutboxRepository;
+  readonly webhookEndpoints: WebhookEndpointRepository;
+  readonly webhookDeliveries: WebhookDeliveryRepository;
 }
 
 export interface Store extends Repositories {
   /** SCIM directory contents, in plain SQL (see directory-data.ts). */
   readonly directoryData: DirectoryDataStore;
+  /** Webhook fan-out and delivery bookkeeping, in plain SQL (see webhook-data.ts). */
+  readonly deliveries: DeliveryEngineStore;
+  /**
+   * Called after every commit that appended lifecycle events (in this process), so the relay can
+   * hand them off at once instead of waiting for its sweep. Returns the unsubscribe function.
+   */
+  onEventsCommitted(listener: () => void): () => void;
   /** Runs fn in one database transaction; everything it writes commits or none of it does. */
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
   /** Resolves when the database answers a trivial query. */

@@ -4,7 +4,8 @@ import type { DirectoryDataStore } from '../directory-data.js';
 import { directoryReads } from './reads.js';
 import { directoryWrites } from './writes.js';
 
-export function createDirectoryDataStore(pool: pg.Pool): DirectoryDataStore {
+/** `committed` is called after a transaction that appended events commits. */
+export function createDirectoryDataStore(pool: pg.Pool, committed: () => void = () => {}): DirectoryDataStore {
   return {
     ...directoryReads(pool),
     async transaction(fn) {
@@ -12,8 +13,10 @@ export function createDirectoryDataStore(pool: pg.Pool): DirectoryDataStore {
       let broken = false;
       try {
         await client.query('BEGIN');
-        const result = await fn(directoryWrites(client));
+        let appended = false;
+        const result = await fn(directoryWrites(client, () => (appended = true)));
         await client.query('COMMIT');
+        if (appended) committed();
         return result;
       } catch (error) {
         // A connection that cannot even roll back is discarded rather than returned to the pool.

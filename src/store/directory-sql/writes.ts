@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { Conflict } from '../../errors.js';
 import type { DirectoryWrites } from '../directory-data.js';
 import { newId } from '../ids.js';
+import { OUTBOX_LOCK_SQL } from '../outbox-order.js';
 import { directoryReads, toMember } from './reads.js';
 import { GROUP_COLUMNS, rows, toGroup, toUser, USER_COLUMNS } from './rows.js';
 
@@ -25,7 +26,7 @@ async function uniqueUserName<T>(query: () => Promise<T>): Promise<T> {
   }
 }
 
-export function directoryWrites(client: pg.PoolClient): DirectoryWrites {
+export function directoryWrites(client: pg.PoolClient, appended: () => void = () => {}): DirectoryWrites {
   const one = async <R>(text: string, values: unknown[]): Promise<R> => {
     const [row] = await rows<R>(client, text, values);
     if (row === undefined) throw new TypeError(`expected one row from: ${text.slice(0, 40)}`);
@@ -132,6 +133,8 @@ export function directoryWrites(client: pg.PoolClient): DirectoryWrites {
 
     async appendEvents(events) {
       if (events.length === 0) return;
+      await client.query(OUTBOX_LOCK_SQL);
+      appended();
       await client.query(
         `INSERT INTO outbox_events (id, type, organization_id, directory_id, data, created_at)
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::timestamptz[])`,

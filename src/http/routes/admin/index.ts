@@ -4,6 +4,8 @@ import type { ApiKeyService } from '../../../admin/api-keys.js';
 import type { ApplicationService } from '../../../admin/applications.js';
 import type { ConnectionService } from '../../../admin/connections.js';
 import type { DirectoryService } from '../../../admin/directories.js';
+import type { EventFeedService } from '../../../admin/events.js';
+import type { WebhookEndpointService } from '../../../admin/webhook-endpoints.js';
 import type { SessionService } from '../../../admin/sessions.js';
 import type { AuditLogService } from '../../../admin/audit-logs.js';
 import { parseListParams } from '../../../admin/list-params.js';
@@ -14,6 +16,8 @@ import { jsonBody } from '../../middleware/json-body.js';
 import { mountApplications } from './applications.js';
 import { mountConnections } from './connections.js';
 import { mountDirectories } from './directories.js';
+import { mountEvents } from './events.js';
+import { mountWebhookEndpoints } from './webhook-endpoints.js';
 import { mountSessions } from './sessions.js';
 import { presentApiKey, presentAuditLog, presentOrganization, presentPage } from './present.js';
 
@@ -25,6 +29,8 @@ export interface AdminServices {
   connections: ConnectionService;
   sessions: SessionService;
   directories: DirectoryService;
+  webhookEndpoints: WebhookEndpointService;
+  events: EventFeedService;
 }
 
 export function adminRoutes(services: AdminServices, bodyLimitBytes: number): Router {
@@ -36,6 +42,8 @@ export function adminRoutes(services: AdminServices, bodyLimitBytes: number): Ro
   mountConnections(router, services.connections);
   mountSessions(router, services.sessions);
   mountDirectories(router, services.directories);
+  mountWebhookEndpoints(router, services.webhookEndpoints);
+  mountEvents(router, services.events);
   router.get('/audit-logs', async (req, res) => {
     const organizationId = optionalString(req.query.organization_id, 'organization_id');
     const page = await services.auditLogs.list(adminContext(res), { ...parseListParams(req.query), organizationId });
