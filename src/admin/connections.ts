@@ -6,7 +6,8 @@ import { InvalidRequest } from '../errors.js';
 import type { ConfigDescription, ConnectorRegistry, ConnectorType, GatewayDeps, PresetRegistry } from '../sso/connector.js';
 import type { SecretBox } from '../store/encryption.js';
 import type { ConnectionRecord, ConnectionStatus, Page } from '../store/records.js';
-import type { Store } from '../store/store.js';
+import { newId } from '../store/ids.js';
+import type { Repositories, Store } from '../store/store.js';
 import { auditEntry, audited } from './audit.js';
 import { maskSecrets, mergeConfig, openSecrets, sealSecrets } from '../store/connection-secrets.js';
 import { requireReach, type AdminContext } from './context.js';
@@ -101,6 +102,8 @@ export function connectionService(store: Store, { registry, secretBox: box, pres
           config,
           attributeMapping: body.attribute_mapping,
         });
+        const activated = statusAction(undefined, created.status);
+        if (activated) await recordStatusChange(tx, ctx, activated, created, undefined);
         return { value: created, targetId: created.id, metadata: { type: created.type, status: created.status } };
       });
       return view(connection);
@@ -133,7 +136,7 @@ export function connectionService(store: Store, { registry, secretBox: box, pres
       const connection = await audited(store, ctx, what, async (tx) => {
         const patch = { name: body.name, preset: body.preset, status: body.status, config, attributeMapping: body.attribute_mapping };
         const updated = await tx.connections.update(id, patch);
-        if (changed) await tx.auditLogs.append(statusEntry(ctx, changed, updated));
+        if (changed) await recordStatusChange(tx, ctx, changed, updated, current.status);
         return { value: updated, metadata: { changed: Object.keys(body) } };
       });
       return view(connection);
@@ -174,7 +177,12 @@ export function connectionService(store: Store, { registry, secretBox: box, pres
       requireScope(ctx.actor.scopes, 'connections:write');
       const current = await reachable(ctx, id);
       const what = { action: 'connection.deleted', targetType: 'connection', targetId: id, organizationId: current.organizationId };
-      await audited(store, ctx, what, async (tx) => ({ value: await tx.connections.delete(id) }));
+      await audited(store, ctx, what, async (tx) => {
+        await tx.connections.delete(id);
+        // Products hear that an active connection stopped signing people in, whatever the reason.
+        if (current.status === 'active') await recordStatusChange(tx, ctx, 'connection.deactivated', { ...current, status: 'inactive' }, current.status);
+        return { value: undefined };
+      });
     },
   };
 }
@@ -205,10 +213,12 @@ function changedFields(before: Record<string, unknown>, after: Record<string, un
   });
 }
 
-/** The hook point for connection.activated / connection.deactivated lifecycle events. */
-function statusEntry(ctx: AdminContext, action: string, connection: ConnectionRecord) {
+/** The audit entry and the connection.activated / connection.deactivated event, in the change's transaction (event last: it takes the outbox lock). */
+async function recordStatusChange(tx: Repositories, ctx: AdminContext, action: 'connection.activated' | 'connection.deactivated', connection: ConnectionRecord, previous: ConnectionStatus | undefined) {
   const what = { action, targetType: 'connection', targetId: connection.id, organizationId: connection.organizationId };
-  return auditEntry(ctx, what, 'success', { metadata: { status: connection.status } });
+  await tx.auditLogs.append(auditEntry(ctx, what, 'success', { metadata: { status: connection.status } }));
+  const data = { id: connection.id, organization_id: connection.organizationId, type: connection.type, name: connection.name, status: connection.status, previous_status: previous ?? null };
+  await tx.outbox.append([{ id: newId('evt'), type: action, organizationId: connection.organizationId, directoryId: null, occurredAt: new Date(), data }]);
 }
 
 export type ConnectionService = ReturnType<typeof connectionService>;

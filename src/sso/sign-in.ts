@@ -7,6 +7,7 @@ import { linkDirectoryUser } from '../directory/login-link.js';
 import { openSecrets } from '../store/connection-secrets.js';
 import type { SecretBox } from '../store/encryption.js';
 import type { ConnectionRecord, ProfileRecord } from '../store/records.js';
+import { newId } from '../store/ids.js';
 import type { Store } from '../store/store.js';
 import { applyAttributeMapping, effectiveMapping } from './attribute-mapping.js';
 import type { Connector, ConnectorRegistry, ConnectorReport, OidcConnector, OutboundFetch, PresetRegistry, SamlConnector, UpstreamIdentity } from './connector.js';
@@ -80,7 +81,7 @@ export function signInCore(deps: BrokerDeps) {
       },
       now,
     );
-    await recordLogin(connection, 'success', { idp_id: identity.idpId }, profile.id);
+    await recordLogin(connection, 'success', { idp_id: identity.idpId }, profile);
     return profile;
   }
 
@@ -98,14 +99,34 @@ export function signInCore(deps: BrokerDeps) {
     if (connection.status !== 'active') throw new UpstreamRejected('This sign-in connection is no longer active.', { code: 'connection_inactive' });
   };
 
-  async function recordLogin(connection: { id: string | null; organizationId: string | null }, outcome: 'success' | 'failure', metadata: Record<string, unknown>, profileId?: string) {
+  /**
+   * The audit entry of a sign-in and, for a known connection, its sso.login.succeeded|failed event
+   * (delivered only to endpoints that name login events), committed together.
+   */
+  async function recordLogin(connection: { id: string | null; organizationId: string | null }, outcome: 'success' | 'failure', metadata: Record<string, unknown>, profile?: ProfileRecord) {
     const what = { action: outcome === 'success' ? 'login.succeeded' : 'login.failed', targetType: 'connection', targetId: connection.id, organizationId: connection.organizationId };
     const ctx = systemContext('login');
-    const actor = profileId ? { ...ctx, actor: { ...ctx.actor, type: 'user' as const, id: profileId, name: null } } : ctx;
-    await deps.store.auditLogs.append(auditEntry(actor, what, outcome, { metadata }));
+    const actor = profile ? { ...ctx, actor: { ...ctx.actor, type: 'user' as const, id: profile.id, name: null } } : ctx;
+    const entry = auditEntry(actor, what, outcome, { metadata });
+    if (connection.id === null) return void (await deps.store.auditLogs.append(entry));
+    const event = loginEvent(connection.id, connection.organizationId, outcome, metadata, profile);
+    await deps.store.transaction(async (tx) => {
+      await tx.auditLogs.append(entry);
+      await tx.outbox.append([event]);
+    });
   }
 
   return { open, openOidc, openSaml, signIn, auditedFor, requireActive, recordLogin };
 }
 
 export type SignInCore = ReturnType<typeof signInCore>;
+
+/** What a product learns of a sign-in: who, through which connection; for a failure only the reason's code (details stay in the audit log). */
+function loginEvent(connectionId: string, organizationId: string | null, outcome: 'success' | 'failure', metadata: Record<string, unknown>, profile?: ProfileRecord) {
+  const data =
+    outcome === 'success' && profile
+      ? { connection_id: connectionId, profile: { id: profile.id, email: profile.email, idp_id: profile.idpId, first_name: profile.firstName, last_name: profile.lastName, directory_user_id: profile.directoryUserId } }
+      : { connection_id: connectionId, reason: typeof metadata.reason === 'string' ? metadata.reason : 'unknown' };
+  const type = outcome === 'success' ? 'sso.login.succeeded' : 'sso.login.failed';
+  return { id: newId('evt'), type, organizationId, directoryId: null, occurredAt: new Date(), data };
+}

@@ -95,4 +95,23 @@ describe('admin API: connections', await requires('postgres'), () => {
     await api().delete(`/api/v1/connections/${own.body.id}`).set(bearer(keyA)).expect(204);
     await api().get(`/api/v1/connections/${own.body.id}`).set(bearer(keyA)).expect(404);
   });
+
+  test('activation, deactivation and deleting an active connection are lifecycle events', async () => {
+    const created = (await api().post(`/api/v1/organizations/${orgB}/connections`).set(bearer(gw.rootKey)).send({ ...mock, status: 'active' }).expect(201)).body;
+    await api().patch(`/api/v1/connections/${created.id}`).set(bearer(gw.rootKey)).send({ name: 'renamed' }).expect(200);
+    await api().patch(`/api/v1/connections/${created.id}`).set(bearer(gw.rootKey)).send({ status: 'inactive' }).expect(200);
+    await api().patch(`/api/v1/connections/${created.id}`).set(bearer(gw.rootKey)).send({ status: 'active' }).expect(200);
+    await api().delete(`/api/v1/connections/${created.id}`).set(bearer(gw.rootKey)).expect(204);
+    const events = (await gw.store.outbox.feed({ afterSequence: 0n, limit: 1000, organizationId: orgB })).filter((e) => e.data.id === created.id);
+    assert.deepEqual(
+      events.map((e) => [e.type, e.data.status, e.data.previous_status]),
+      [
+        ['connection.activated', 'active', null],
+        ['connection.deactivated', 'inactive', 'active'],
+        ['connection.activated', 'active', 'inactive'],
+        ['connection.deactivated', 'inactive', 'active'],
+      ],
+    );
+    assert.ok(events.every((e) => e.organizationId === orgB && !JSON.stringify(e.data).includes('signing_secret')));
+  });
 });

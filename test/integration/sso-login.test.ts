@@ -139,6 +139,16 @@ describe('SP-initiated login through the mock connector', await requires('postgr
     assert.ok(log.some((e) => e.action === 'login.succeeded' && e.actorId === payload.sub));
   });
 
+  test('a sign-in is an sso.login.succeeded event in the outbox', async () => {
+    const events = (await gw.store.outbox.feed({ afterSequence: 0n, limit: 1000, types: ['sso.login.succeeded'], organizationId: orgId })).filter(
+      (e) => e.data.connection_id === connectionId,
+    );
+    assert.ok(events.length > 0, 'the login above was recorded');
+    const profile = events[0]!.data.profile as Record<string, unknown>;
+    assert.equal(profile.email, 'ada@acme.test');
+    assert.match(String(profile.id), /^prof_/);
+  });
+
   test('both instances served the logins, and a code cannot be redeemed twice', async () => {
     const { callback, verifier, state } = await login({ organization: orgId });
     await oidc.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier, expectedState: state });
