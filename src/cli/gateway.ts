@@ -5,7 +5,9 @@ import type { Config } from '../config.js';
 import { createApp } from '../http/app.js';
 import type { ReadinessCheck } from '../http/routes/health.js';
 import { listen } from '../http/server.js';
-import { bullmqRunner } from '../jobs/bullmq-runner.js';
+import { bullmqRunner, MAINTENANCE_QUEUE } from '../jobs/bullmq-runner.js';
+import { dashboardQueues, WEBHOOK_QUEUE } from '../jobs/webhooks/bullmq.js';
+import { queueDashboard } from '../http/routes/queue-dashboard.js';
 import { inProcessRunner, type JobRunner } from '../jobs/runner.js';
 import { periodicTasks, type PeriodicTask, type TaskDeps } from '../jobs/tasks.js';
 import { webhookDelivery } from '../jobs/webhooks/index.js';
@@ -90,7 +92,14 @@ export async function startGateway(
     let port: number | undefined;
     if (options.http) {
       const sso = await buildSso({ config, logger, store, applications: services.applications, registry, presets, secretBox, encryptionKey, mockIdp, outboundFetch });
-      const app = createApp({ config, logger, services, readiness, openIdProvider: sso.oidc.handler, routers: sso.routers, metrics: [sso.metrics, webhooks.metrics.registry], scim: buildScim(store, config.http.publicUrl) });
+      const operatorRouters = [];
+      if (config.redis.url !== undefined) {
+        const dashboard = dashboardQueues(config.redis.url, config.webhooks.queuePrefix, [WEBHOOK_QUEUE, MAINTENANCE_QUEUE]);
+        stack.push(() => dashboard.close());
+        operatorRouters.push(queueDashboard(dashboard.queues, services.apiKeys));
+      }
+      const metrics = [sso.metrics, webhooks.metrics.registry];
+      const app = createApp({ config, logger, services, readiness, openIdProvider: sso.oidc.handler, routers: sso.routers, metrics, operatorRouters, scim: buildScim(store, config.http.publicUrl) });
       const server = await listen(app, config.http.host, config.http.port, config.http.shutdownTimeoutMs);
       stack.push(() => server.close());
       port = server.port;

@@ -24,6 +24,8 @@ export interface AppDeps {
   scim?: Router;
   /** More metrics for /metrics (the sign-in side's counters). */
   metrics?: Registry[];
+  /** Operator-only routers (the BullMQ queue dashboard), mounted after the admin API. */
+  operatorRouters?: Router[];
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -68,6 +70,7 @@ export function createApp(deps: AppDeps): Express {
     app.use('/scim/v2/:directoryId', (_req, res, next) => ((res.locals.mountPath = '/scim/v2/:directoryId'), next()), deps.scim);
   }
   app.use('/api/v1', rememberMountPath, adminRoutes(deps.services, deps.config.http.bodyLimitBytes));
+  for (const router of deps.operatorRouters ?? []) app.use(router);
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -84,6 +84,16 @@ for (const mode of ['in-process', 'bullmq'] as const) {
       receiver.behave(() => 204);
     });
 
+    test('metrics: the backlog from Postgres, attempts and latencies from this process', async () => {
+      const text = await delivery.metrics.registry.metrics();
+      assert.match(text, /gatehouse_webhook_deliveries_due \d+/);
+      assert.match(text, /gatehouse_webhook_deliveries_pending \d+/);
+      assert.match(text, /gatehouse_outbox_unfanned_events \d+/);
+      assert.match(text, /gatehouse_webhook_attempts_total\{result="succeeded"\} [1-9]/);
+      assert.match(text, /gatehouse_webhook_attempts_total\{result="http_error"\} [1-9]/);
+      assert.match(text, /gatehouse_webhook_event_to_delivery_seconds_count [1-9]/);
+    });
+
     test('events an endpoint does not subscribe to are not sent to it', async () => {
       const before = receiver.received.length;
       const group = await dir.scim('post', '/Groups', { schemas: [URN.group], displayName: `eng-${mode}` }).expect(201);

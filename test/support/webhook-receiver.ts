@@ -24,7 +24,8 @@ export interface WebhookReceiver {
   close(): Promise<void>;
 }
 
-export async function startWebhookReceiver(behaviour: Behaviour = () => 204): Promise<WebhookReceiver> {
+/** `port`: listen on this one (a test that points an endpoint at a closed port first); default any free one. */
+export async function startWebhookReceiver(behaviour: Behaviour = () => 204, options: { port?: number } = {}): Promise<WebhookReceiver> {
   let behave = behaviour;
   const waiters = new Set<{ predicate: (r: WebhookReceiver) => boolean; resolve: () => void }>();
   const hanging = new Set<import('node:http').ServerResponse>();
@@ -47,7 +48,10 @@ export async function startWebhookReceiver(behaviour: Behaviour = () => 204): Pr
       for (const w of [...waiters]) if (w.predicate(receiver)) (waiters.delete(w), w.resolve());
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
   const { port } = server.address() as AddressInfo;
   const receiver: WebhookReceiver = {
     url: `http://127.0.0.1:${port}/hooks`,

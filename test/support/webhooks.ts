@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../src/config.js';
 import { webhookDelivery, type WebhookDelivery } from '../../src/jobs/webhooks/index.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { createSecretBox } from '../../src/store/encryption.js';
 import { newId } from '../../src/store/ids.js';
 import { generateSigningSecret, secretContext } from '../../src/webhooks/signing.js';
@@ -44,13 +44,16 @@ export interface DeliveryOptions {
   redisUrl?: string | undefined;
   settings?: Partial<WebhookSettings>;
   allowInsecure?: boolean;
+  /** false: an API-only node, which hands deliveries off but does not consume the queue. Default true. */
+  runWorkers?: boolean;
+  logger?: Logger;
 }
 
 /** A started delivery engine; with a Redis URL it uses BullMQ under a prefix of its own. */
 export async function startTestDelivery(gw: TestGateway, options: DeliveryOptions = {}): Promise<WebhookDelivery> {
   const webhooks = { ...fastWebhookSettings, queuePrefix: `test_${randomBytes(4).toString('hex')}`, ...options.settings };
   const config = { webhooks, redis: { url: options.redisUrl }, security: { ...gw.config.security, allowInsecureOutbound: options.allowInsecure ?? true } };
-  const delivery = webhookDelivery({ config, store: gw.store, secretBox: testSecretBox(gw), logger: createLogger('silent'), runWorkers: true });
+  const delivery = webhookDelivery({ config, store: gw.store, secretBox: testSecretBox(gw), logger: options.logger ?? createLogger('silent'), runWorkers: options.runWorkers ?? true });
   await delivery.start();
   return delivery;
 }

@@ -43,7 +43,8 @@ export function errorHandler(error: unknown, req: Request, res: Response, _next:
   if (status >= 500) log.error({ err: error, code: known?.code, detail: known?.detail }, 'request failed');
   else log.info({ code, detail: known?.detail, err: known?.cause }, 'request refused');
   if (res.headersSent) return void res.end();
-  if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+  // A route may have named another scheme (the queue dashboard asks browsers for Basic).
+  if (status === 401 && !res.hasHeader('WWW-Authenticate')) res.setHeader('WWW-Authenticate', 'Bearer');
   if (req.path.startsWith('/api/')) {
     const issues = known instanceof InvalidRequest && known.issues.length > 0 ? { issues: known.issues } : {};
     res.status(status).json({ error: { code, message, request_id: requestId, ...issues } });

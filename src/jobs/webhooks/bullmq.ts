@@ -80,3 +80,18 @@ export function webhookWorker(deps: DeliveryDeps, queue: WebhookQueue, options: 
     },
   };
 }
+
+/** Queue handles for the dashboard: every queue Gatehouse uses, under the deployment's prefix. */
+export function dashboardQueues(redisUrl: string, prefix: string, names: readonly string[]): { queues: Queue[]; close(): Promise<void> } {
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
+  connection.on('error', () => {});
+  const queues = names.map((name) => new Queue(name, { connection, prefix }));
+  for (const queue of queues) queue.on('error', () => {});
+  return {
+    queues,
+    async close() {
+      await Promise.all(queues.map((q) => q.close().catch(() => {})));
+      connection.disconnect();
+    },
+  };
+}
