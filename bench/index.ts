@@ -6,6 +6,7 @@ import { benchSamlAcs } from './saml-acs.js';
 import { benchSamlChecks } from './saml-checks.js';
 import { benchSamlVerifier } from './saml-verifier.js';
 import { benchScim } from './scim.js';
+import { benchWebhooks } from './webhooks.js';
 
 async function main(): Promise<void> {
   const out = (lines: string[]) => process.stdout.write(`${lines.join('\n')}\n\n`);
@@ -16,6 +17,11 @@ async function main(): Promise<void> {
     out(['## SCIM', '', ...(await benchScim())]);
   }
   if (only === 'scim') return;
+  if (only === 'webhooks' || only === undefined) {
+    process.stderr.write('Webhooks: SCIM change to delivery, 2 workers...\n');
+    out(['## Webhooks', '', ...(await benchWebhooks())]);
+  }
+  if (only === 'webhooks') return;
   process.stderr.write('SAML checks...\n');
   out(['## SAML response checks', '', ...(await benchSamlChecks())]);
   process.stderr.write('SAML verifiers side by side...\n');

@@ -20,7 +20,7 @@ export interface OutboundOptions {
 
 export type GuardedFetch = OutboundFetch;
 
-function refuse(url: URL, why: string): UpstreamUnavailable {
+export function refuse(url: URL, why: string): UpstreamUnavailable {
   return new UpstreamUnavailable(`Gatehouse will not connect to ${url.host}: ${why}`, { code: 'outbound_refused', detail: `${url.href}: ${why}` });
 }
 
@@ -42,9 +42,26 @@ function guardedLookup(policy: AddressPolicy) {
   };
 }
 
+export function policyOf(options: OutboundOptions): AddressPolicy {
+  return { allowLoopback: options.allowInsecure, allowPrivate: options.allowPrivate ?? false };
+}
+
+/** An undici Agent whose every connection goes through the address policy. */
+export function guardedAgent(policy: AddressPolicy, connectTimeoutMs?: number): Agent {
+  return new Agent({ connect: { lookup: guardedLookup(policy) as never, ...(connectTimeoutMs === undefined ? {} : { timeout: connectTimeoutMs }) } });
+}
+
+/** What can be refused before connecting: the scheme, credentials in the URL, a literal address. */
+export function checkTarget(url: URL, options: OutboundOptions, policy: AddressPolicy): void {
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && options.allowInsecure)) throw refuse(url, 'only https is allowed');
+  if (url.username || url.password) throw refuse(url, 'URLs with credentials are not allowed');
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (/^[\d.]+$|:/.test(host) && !addressPermitted(host, policy)) throw refuse(url, 'private and loopback addresses are not allowed');
+}
+
 export function createGuardedFetch(options: OutboundOptions): GuardedFetch {
-  const policy: AddressPolicy = { allowLoopback: options.allowInsecure, allowPrivate: options.allowPrivate ?? false };
-  const dispatcher = new Agent({ connect: { lookup: guardedLookup(policy) as never } });
+  const policy = policyOf(options);
+  const dispatcher = guardedAgent(policy);
   const timeoutMs = options.timeoutMs ?? 10_000;
   const maxRedirects = options.maxRedirects ?? 3;
 
@@ -52,12 +69,7 @@ export function createGuardedFetch(options: OutboundOptions): GuardedFetch {
     let url = new URL(input);
     const signal = AbortSignal.timeout(timeoutMs);
     for (let hop = 0; ; hop++) {
-      if (url.protocol !== 'https:' && !(url.protocol === 'http:' && options.allowInsecure)) throw refuse(url, 'only https is allowed');
-      if (url.username || url.password) throw refuse(url, 'URLs with credentials are not allowed');
-      const host = url.hostname.replace(/^\[|\]$/g, '');
-      if (/^[\d.]+$|:/.test(host) && !addressPermitted(host, policy)) {
-        throw refuse(url, 'private and loopback addresses are not allowed');
-      }
+      checkTarget(url, options, policy);
       let response: Response;
       try {
         response = (await undiciFetch(url, { ...init, redirect: 'manual', signal, dispatcher })) as unknown as Response;
@@ -72,7 +84,7 @@ export function createGuardedFetch(options: OutboundOptions): GuardedFetch {
   };
 }
 
-function translate(url: URL, error: unknown): UpstreamUnavailable {
+export function translate(url: URL, error: unknown): UpstreamUnavailable {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   if (cause?.code === 'EGATEHOUSE_REFUSED') return refuse(url, cause.message ?? 'address refused');
   if ((error as Error).name === 'TimeoutError') {

@@ -26,6 +26,13 @@ export interface PrismaStoreOptions {
   maxConnections?: number;
   /** Interactive transactions longer than this are rolled back. */
   transactionTimeoutMs?: number;
+  /**
+   * Webhook delivery bookkeeping (claims, outcomes, fan-out) on its own small pool with
+   * synchronous_commit off: a crash can lose its last few milliseconds, which re-sends a
+   * delivery (at-least-once allows it) but never loses an event, whose outbox row commits
+   * durably with its change. Not for the embedded Postgres (one session).
+   */
+  asyncDeliveryBookkeeping?: boolean;
 }
 
 /** `appended` is told when the outbox repository appends events (to signal them after commit). */
@@ -54,11 +61,14 @@ export function createPrismaStore(options: PrismaStoreOptions): Store {
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.maxConnections ?? 10, connectionTimeoutMillis: 5_000 });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const timeout = options.transactionTimeoutMs ?? 15_000;
+  const bookkeeping = options.asyncDeliveryBookkeeping
+    ? new pg.Pool({ connectionString: options.databaseUrl, max: 4, connectionTimeoutMillis: 5_000, options: '-c synchronous_commit=off' })
+    : pool;
   const committed = commitSignal();
   return {
     ...repositories(prisma, committed.notify),
     directoryData: createDirectoryDataStore(pool, committed.notify),
-    deliveries: createDeliveryEngineStore(pool),
+    deliveries: createDeliveryEngineStore(bookkeeping),
     onEventsCommitted: committed.subscribe,
     transaction: async (fn) => {
       let appended = false;
@@ -72,6 +82,7 @@ export function createPrismaStore(options: PrismaStoreOptions): Store {
     close: async () => {
       await prisma.$disconnect();
       await pool.end();
+      if (bookkeeping !== pool) await bookkeeping.end();
     },
   };
 }

@@ -1,7 +1,7 @@
 // One delivery attempt, whoever drives it (a BullMQ job or the in-process loop): claim it under a
 // lease, sign and send the event, record the attempt, decide what comes next.
 import type { Logger } from '../../logger.js';
-import type { GuardedFetch } from '../../outbound/guarded-fetch.js';
+import type { GuardedPost } from '../../outbound/guarded-post.js';
 import type { SecretBox } from '../../store/encryption.js';
 import type { Store } from '../../store/store.js';
 import type { AttemptOutcome, ClaimedDelivery } from '../../store/webhook-data.js';
@@ -14,8 +14,10 @@ import { sendSigned } from './send.js';
 export interface DeliveryDeps {
   store: Store;
   secretBox: SecretBox;
-  /** The guarded fetch with the webhook timeout and no redirects. */
-  fetch: GuardedFetch;
+  /** The guarded POST with the webhook timeout (no redirects). */
+  post: GuardedPost;
+  /** Opened signing secrets by sealed value (see openedSecrets). */
+  secrets: SecretCache;
   clock: () => Date;
   logger: Logger;
   leaseMs: number;
@@ -26,11 +28,23 @@ export interface DeliveryDeps {
 
 export type DeliveryResult = { kind: 'skipped' } | { kind: 'attempted'; attempts: number; outcome: AttemptOutcome };
 
-function signingSecrets(box: SecretBox, endpoint: ClaimedDelivery['endpoint'], at: Date): string[] {
-  const context = secretContext(endpoint.id);
-  const secrets = [box.open(endpoint.secretSealed, context)];
+export type SecretCache = Map<string, string>;
+
+/** Opened secrets are kept by sealed value (a rotation seals a new one), so a busy endpoint is not decrypted per delivery. */
+function open(deps: DeliveryDeps, endpointId: string, sealed: string): string {
+  let secret = deps.secrets.get(sealed);
+  if (secret === undefined) {
+    if (deps.secrets.size >= 10_000) deps.secrets.clear();
+    secret = deps.secretBox.open(sealed, secretContext(endpointId));
+    deps.secrets.set(sealed, secret);
+  }
+  return secret;
+}
+
+function signingSecrets(deps: DeliveryDeps, endpoint: ClaimedDelivery['endpoint'], at: Date): string[] {
+  const secrets = [open(deps, endpoint.id, endpoint.secretSealed)];
   if (endpoint.previousSecretSealed && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > at) {
-    secrets.push(box.open(endpoint.previousSecretSealed, context));
+    secrets.push(open(deps, endpoint.id, endpoint.previousSecretSealed));
   }
   return secrets;
 }
@@ -52,7 +66,7 @@ export async function deliverOnce(deps: DeliveryDeps, deliveryId: string): Promi
     return { kind: 'skipped' };
   }
   const body = JSON.stringify(eventBody(claimed.event));
-  const sent = await sendSigned(deps.fetch, claimed.endpoint.url, claimed.id, body, signingSecrets(deps.secretBox, claimed.endpoint, at), at);
+  const sent = await sendSigned(deps.post, claimed.endpoint.url, claimed.id, body, signingSecrets(deps, claimed.endpoint, at), at);
   const outcome = outcomeOf(deps, claimed.attempts, sent, at);
   await deps.store.deliveries.finish(claimed.id, claimed.endpoint.id, outcome);
   deps.observe?.(outcome, claimed.endpoint.id, claimed.event.occurredAt);

@@ -3,7 +3,7 @@
 // workers, the consumers of that queue and the sweep.
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
-import { createGuardedFetch, type GuardedFetch } from '../../outbound/guarded-fetch.js';
+import { createGuardedPost, type GuardedPost } from '../../outbound/guarded-post.js';
 import type { SecretBox } from '../../store/encryption.js';
 import type { Store } from '../../store/store.js';
 import type { PeriodicTask } from '../tasks.js';
@@ -21,7 +21,7 @@ export interface WebhookDeliveryOptions {
   clock?: () => Date;
   /** Consume the queue here (workers, all-in-one); an API-only node just hands off. */
   runWorkers: boolean;
-  fetch?: GuardedFetch;
+  post?: GuardedPost;
 }
 
 export interface WebhookDelivery {
@@ -41,14 +41,13 @@ export function webhookDelivery(options: WebhookDeliveryOptions): WebhookDeliver
   const { config, store, logger } = options;
   const clock = options.clock ?? (() => new Date());
   const settings = config.webhooks;
-  const fetch =
-    options.fetch ??
-    createGuardedFetch({ allowInsecure: config.security.allowInsecureOutbound, allowPrivate: settings.allowPrivateAddresses, timeoutMs: settings.timeoutMs, maxRedirects: 0 });
+  const post = options.post ?? createGuardedPost({ allowInsecure: config.security.allowInsecureOutbound, allowPrivate: settings.allowPrivateAddresses, timeoutMs: settings.timeoutMs });
   const metrics = webhookMetrics(store, clock);
   const deps: DeliveryDeps = {
     store,
     secretBox: options.secretBox,
-    fetch,
+    post,
+    secrets: new Map(),
     clock,
     logger,
     leaseMs: settings.leaseMs,
