@@ -5,7 +5,9 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { bullmqRunner, MAINTENANCE_QUEUE } from '../../src/jobs/bullmq-runner.js';
 import { inProcessRunner } from '../../src/jobs/runner.js';
-import { auditLogRetention, expiredLoginState, type PeriodicTask } from '../../src/jobs/tasks.js';
+import { auditLogRetention, eventsRetention, expiredLoginState, type PeriodicTask } from '../../src/jobs/tasks.js';
+import { matches } from '../../src/jobs/webhooks/relay.js';
+import { newId } from '../../src/store/ids.js';
 import { createLogger } from '../../src/logger.js';
 import { createPrismaStore } from '../../src/store/prisma-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -61,6 +63,18 @@ describe('background jobs', await requires('postgres', 'redis'), () => {
     const left = await actions();
     assert.ok(!left.includes('old.entry'));
     assert.ok(left.includes('recent.entry'));
+  });
+
+  test('events retention drops old events once fanned out, keeps recent and not-yet-fanned ones', async () => {
+    const event = (daysAgo: number, type: string) => ({ id: newId('evt'), type, organizationId: null, directoryId: null, occurredAt: new Date(now.getTime() - daysAgo * DAY), data: {} });
+    await store.outbox.append([event(40, 'connection.activated'), event(5, 'connection.deactivated')]);
+    await store.deliveries.fanOut(100, matches, now);
+    await store.outbox.append([event(41, 'directory.user.created')]);
+    const types = async () => (await store.outbox.feed({ afterSequence: 0n, limit: 100 })).map((e) => e.type);
+    await eventsRetention({ store, logger, clock: () => now, auditLogRetentionDays: 0, eventsRetentionDays: 0 }).run();
+    assert.equal((await types()).length, 3, '0 keeps everything');
+    await eventsRetention({ store, logger, clock: () => now, auditLogRetentionDays: 0, eventsRetentionDays: 30 }).run();
+    assert.deepEqual(await types(), ['connection.deactivated', 'directory.user.created']);
   });
 
   test('expired login attempts and provider records are removed, live ones kept', async () => {
