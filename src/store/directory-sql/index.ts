@@ -1,6 +1,7 @@
 // The DirectoryDataStore over a pg pool (the same pool Prisma's adapter uses).
 import type pg from 'pg';
 import type { DirectoryDataStore } from '../directory-data.js';
+import { withTransaction } from '../pg-transaction.js';
 import { directoryReads } from './reads.js';
 import { directoryWrites } from './writes.js';
 
@@ -9,22 +10,10 @@ export function createDirectoryDataStore(pool: pg.Pool, committed: () => void = 
   return {
     ...directoryReads(pool),
     async transaction(fn) {
-      const client = await pool.connect();
-      let broken = false;
-      try {
-        await client.query('BEGIN');
-        let appended = false;
-        const result = await fn(directoryWrites(client, () => (appended = true)));
-        await client.query('COMMIT');
-        if (appended) committed();
-        return result;
-      } catch (error) {
-        // A connection that cannot even roll back is discarded rather than returned to the pool.
-        await client.query('ROLLBACK').catch(() => (broken = true));
-        throw error;
-      } finally {
-        client.release(broken);
-      }
+      let appended = false;
+      const result = await withTransaction(pool, (client) => fn(directoryWrites(client, () => (appended = true))));
+      if (appended) committed();
+      return result;
     },
   };
 }

@@ -4,6 +4,7 @@
 // repeated fan-out impossible rather than merely unlikely.
 import type pg from 'pg';
 import { newId } from '../ids.js';
+import { withTransaction } from '../pg-transaction.js';
 import type { DeliveryEngineStore, EndpointSubscription, FanOutEvent, HandOff } from '../webhook-data.js';
 
 interface EventRow {
@@ -18,25 +19,9 @@ interface EndpointRow {
   events: string[];
 }
 
-export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken = false;
-  try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => (broken = true));
-    throw error;
-  } finally {
-    client.release(broken);
-  }
-}
-
 export function fanOut(pool: pg.Pool): DeliveryEngineStore['fanOut'] {
   return (limit, match, at) =>
-    inTransaction(pool, async (client) => {
+    withTransaction(pool, async (client) => {
       const events = await client.query<EventRow>(
         `SELECT sequence, type, organization_id FROM outbox_events WHERE fanned_out_at IS NULL ORDER BY sequence LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [limit],
