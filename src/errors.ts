@@ -65,6 +65,14 @@ export class NotFound extends GatewayError {
   }
 }
 
+/** Something that existed and is over for good (an expired or revoked setup link). */
+export class Gone extends GatewayError {
+  readonly status = 410;
+  constructor(message = 'Gone', options?: GatewayErrorOptions) {
+    super(message, 'gone', options);
+  }
+}
+
 export class Conflict extends GatewayError {
   readonly status = 409;
   constructor(message = 'Conflict', options?: GatewayErrorOptions) {

@@ -84,7 +84,8 @@ export function connectionService(store: Store, { registry, secretBox: box, pres
     to === 'active' && from !== 'active' ? 'connection.activated' : from === 'active' && to !== 'active' ? 'connection.deactivated' : undefined;
 
   return {
-    async create(ctx: AdminContext, organizationId: string, input: unknown): Promise<ConnectionView> {
+    /** `options.id`: the id a setup link reserved (its SP URLs were shown before the IdP was configured). */
+    async create(ctx: AdminContext, organizationId: string, input: unknown, options: { id?: string } = {}): Promise<ConnectionView> {
       requireScope(ctx.actor.scopes, 'connections:write');
       requireReach(ctx, organizationId, 'organization');
       const body = parseInput(createSchema, liftTypedConfig(input, undefined));
@@ -94,6 +95,7 @@ export function connectionService(store: Store, { registry, secretBox: box, pres
       const connection = await audited(store, ctx, what, async (tx) => {
         await tx.organizations.get(organizationId);
         const created = await tx.connections.create({
+          ...(options.id === undefined ? {} : { id: options.id }),
           organizationId,
           type: type.type,
           name: body.name,

@@ -12,6 +12,7 @@ const RESOURCES = [
   'webhook_endpoints',
   'events',
   'sessions',
+  'setup_links',
 ] as const;
 
 export const ALL_SCOPES = RESOURCES.flatMap((r) => [`${r}:read`, `${r}:write`]);

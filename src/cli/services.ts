@@ -7,6 +7,7 @@ import { directoryService } from '../admin/directories.js';
 import { eventFeedService } from '../admin/events.js';
 import { organizationService } from '../admin/organizations.js';
 import { sessionService } from '../admin/sessions.js';
+import { setupLinkService } from '../admin/setup-links.js';
 import { webhookEndpointService } from '../admin/webhook-endpoints.js';
 import type { AdminServices } from '../http/routes/admin/index.js';
 import type { ConnectorRegistry, GatewayDeps, PresetRegistry } from '../sso/connector.js';
@@ -33,6 +34,7 @@ export function adminServices(store: Store, deps: ServiceDeps): AdminServices {
     connections: connectionService(store, deps),
     sessions: sessionService(store, clock),
     directories: directoryService(store, deps.gateway.publicUrl, clock),
+    setupLinks: setupLinkService(store, deps.gateway.publicUrl, clock),
     webhookEndpoints: webhookEndpointService(store, {
       secretBox: deps.secretBox,
       clock,

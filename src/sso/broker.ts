@@ -7,6 +7,7 @@ import type { ConnectionRecord, ProfileRecord } from '../store/records.js';
 import type { Connector, LoginRedirect, Stash } from './connector.js';
 import { samlAcsPath, samlLogin } from './saml-login.js';
 import { signInCore, type BrokerDeps } from './sign-in.js';
+import { recordTest, testInteraction, testLinkOf, type TestOutcome } from './test-login.js';
 
 export { samlAcsPath, type SamlLoginResult } from './saml-login.js';
 export type { BrokerDeps } from './sign-in.js';
@@ -25,6 +26,11 @@ export function loginBroker(deps: BrokerDeps) {
   return {
     ...samlLogin(deps, core),
 
+    /** A test sign-in from the setup portal: the same trip, bound to the setup link instead of an interaction. */
+    startTest(connection: ConnectionRecord, setupLinkId: string): Promise<LoginRedirect> {
+      return this.start(connection, testInteraction(setupLinkId), undefined);
+    },
+
     async start(connection: ConnectionRecord, interactionUid: string, loginHint: string | undefined): Promise<LoginRedirect> {
       const state = randomBytes(32).toString('base64url');
       const connector = open(connection);
@@ -41,7 +47,7 @@ export function loginBroker(deps: BrokerDeps) {
     },
 
     /** Returns the interaction to resume and the signed-in profile. Every refusal is audited. */
-    async finish(params: Record<string, string>): Promise<{ interactionUid: string; profile: ProfileRecord }> {
+    async finish(params: Record<string, string>): Promise<{ kind: 'login'; interactionUid: string; profile: ProfileRecord } | TestOutcome> {
       const attempt = params.state ? await deps.store.loginAttempts.consume(params.state) : undefined;
       if (!attempt) {
         // Replayed, forged or long-expired: no connection to attribute it to, but still on record.
@@ -49,12 +55,18 @@ export function loginBroker(deps: BrokerDeps) {
         throw new UpstreamRejected('This sign-in link was already used or is unknown. Start the sign-in again.', { code: 'login_attempt_not_found' });
       }
       const connection = await deps.store.connections.get(attempt.connectionId);
+      const testLink = testLinkOf(attempt);
+      const check = (now: Date) => openOidc(connection).handleCallback({ stash: attempt.stash as Stash, params, callbackUrl, now });
+      const expiry = (now: Date) => {
+        if (attempt.expiresAt <= now) throw new UpstreamRejected('This sign-in took too long. Start it again.', { code: 'login_attempt_expired' });
+      };
+      if (testLink) return recordTest(deps, connection, testLink, async () => (expiry(deps.clock()), check(deps.clock())));
       return auditedFor(connection, async () => {
         const now = deps.clock();
-        if (attempt.expiresAt <= now) throw new UpstreamRejected('This sign-in took too long. Start it again.', { code: 'login_attempt_expired' });
+        expiry(now);
         requireActive(connection);
-        const identity = await openOidc(connection).handleCallback({ stash: attempt.stash as Stash, params, callbackUrl, now });
-        return { interactionUid: attempt.interactionUid, profile: await signIn(connection, identity, now) };
+        const identity = await check(now);
+        return { kind: 'login' as const, interactionUid: attempt.interactionUid, profile: await signIn(connection, identity, now) };
       });
     },
   };

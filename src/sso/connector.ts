@@ -186,6 +186,20 @@ export interface IdpPreset {
   readonly attributeMapping: Readonly<Record<string, string>>;
   /** The same for this IdP's OIDC claims (standard claims need no entry). */
   readonly oidcAttributeMapping: Readonly<Record<string, string>>;
+  /** Step-by-step set-up text for the customer's IT admin (the setup portal shows it). */
+  readonly guide?: SetupGuide;
+}
+
+/**
+ * Plain-text steps (no markup: the portal escapes them). `{{name}}` marks a value the portal fills
+ * in and shows with a copy button: acs_url, sp_entity_id, sp_metadata_url, oidc_redirect_uri,
+ * scim_base_url, scim_token, and attribute names as attr.email, attr.first_name, attr.last_name,
+ * attr.groups (from the preset's attributeMapping).
+ */
+export interface SetupGuide {
+  readonly sso: { readonly protocol: 'saml' | 'oidc'; readonly steps: readonly string[] };
+  /** Absent where the IdP has no SCIM provisioning to speak of. */
+  readonly dsync?: { readonly steps: readonly string[] };
 }
 
 export type PresetRegistry = Readonly<Record<string, IdpPreset>>;

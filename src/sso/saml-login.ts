@@ -1,18 +1,46 @@
 // The SAML side of the broker: a POST to a connection's ACS becomes a signed-in profile, either
-// completing the waiting interaction (SP-initiated) or starting an IdP-initiated login.
+// completing the waiting interaction (SP-initiated) or starting an IdP-initiated login; a test
+// sign-in from the setup portal runs the same checks and only records what came of them.
 import { NotFound, UpstreamRejected } from '../errors.js';
-import type { ConnectionRecord, ProfileRecord } from '../store/records.js';
-import type { Stash } from './connector.js';
+import type { ConnectionRecord, LoginAttemptRecord, ProfileRecord } from '../store/records.js';
+import type { Stash, UpstreamIdentity } from './connector.js';
 import type { BrokerDeps, SignInCore } from './sign-in.js';
+import { recordTest, testLinkOf, type TestOutcome } from './test-login.js';
 
 export const samlAcsPath = (connectionId: string) => `/saml/${encodeURIComponent(connectionId)}/acs`;
 
 export type SamlLoginResult =
+  | TestOutcome
   | { kind: 'sp_initiated'; interactionUid: string; profile: ProfileRecord }
   | { kind: 'idp_initiated'; connection: ConnectionRecord; profile: ProfileRecord; applicationId: string | undefined };
 
 export function samlLogin(deps: BrokerDeps, core: SignInCore) {
   const { openSaml, signIn, auditedFor, requireActive } = core;
+
+  /** Every check of a response bar the connection's status (a draft is tested before it goes live). */
+  async function checkResponse(connection: ConnectionRecord, attempt: LoginAttemptRecord | undefined, params: Record<string, string>, now: Date) {
+    if (attempt && attempt.connectionId !== connection.id) {
+      throw new UpstreamRejected('This sign-in response was sent to the wrong connection. Start the sign-in again.', {
+        code: 'saml_connection_mismatch',
+        detail: `attempt belongs to ${attempt.connectionId}, response posted to ${connection.id}`,
+      });
+    }
+    if (attempt && attempt.expiresAt <= now) throw new UpstreamRejected('This sign-in took too long. Start it again.', { code: 'login_attempt_expired' });
+    const connector = openSaml(connection);
+    if (!attempt && !connector.idpInitiated.allowed) {
+      throw new UpstreamRejected('This connection accepts only sign-ins started from the application.', {
+        code: 'saml_unsolicited_response',
+        detail: params.RelayState ? 'RelayState names no pending login attempt' : 'no RelayState and IdP-initiated login is off',
+      });
+    }
+    const acsUrl = `${deps.publicUrl}${samlAcsPath(connection.id)}`;
+    const verdict = await connector.handleResponse({ stash: attempt?.stash as Stash | undefined, params, callbackUrl: acsUrl, now });
+    if (!(await deps.store.samlAssertions.recordUse(connection.id, verdict.assertionId, verdict.replayableUntil))) {
+      throw new UpstreamRejected('This sign-in response was already used. Start the sign-in again.', { code: 'saml_replay', detail: `assertion ${verdict.assertionId} was already accepted` });
+    }
+    return { identity: verdict.identity as UpstreamIdentity, applicationId: connector.idpInitiated.applicationId };
+  }
+
   return {
     /**
      * A POST to a connection's ACS. RelayState is only ever an attempt id: when it names one, the
@@ -25,30 +53,14 @@ export function samlLogin(deps: BrokerDeps, core: SignInCore) {
         deps.store.connections.get(connectionId),
         params.RelayState ? deps.store.loginAttempts.consume(params.RelayState) : undefined,
       ]);
+      const testLink = testLinkOf(attempt);
+      if (attempt && testLink) return recordTest(deps, connection, testLink, async () => (await checkResponse(connection, attempt, params, deps.clock())).identity);
       return auditedFor(connection, async () => {
         const now = deps.clock();
-        if (attempt && attempt.connectionId !== connection.id) {
-          throw new UpstreamRejected('This sign-in response was sent to the wrong connection. Start the sign-in again.', {
-            code: 'saml_connection_mismatch',
-            detail: `attempt belongs to ${attempt.connectionId}, response posted to ${connection.id}`,
-          });
-        }
-        if (attempt && attempt.expiresAt <= now) throw new UpstreamRejected('This sign-in took too long. Start it again.', { code: 'login_attempt_expired' });
         requireActive(connection);
-        const connector = openSaml(connection);
-        if (!attempt && !connector.idpInitiated.allowed) {
-          throw new UpstreamRejected('This connection accepts only sign-ins started from the application.', {
-            code: 'saml_unsolicited_response',
-            detail: params.RelayState ? 'RelayState names no pending login attempt' : 'no RelayState and IdP-initiated login is off',
-          });
-        }
-        const acsUrl = `${deps.publicUrl}${samlAcsPath(connection.id)}`;
-        const verdict = await connector.handleResponse({ stash: attempt?.stash as Stash | undefined, params, callbackUrl: acsUrl, now });
-        if (!(await deps.store.samlAssertions.recordUse(connection.id, verdict.assertionId, verdict.replayableUntil))) {
-          throw new UpstreamRejected('This sign-in response was already used. Start the sign-in again.', { code: 'saml_replay', detail: `assertion ${verdict.assertionId} was already accepted` });
-        }
-        const profile = await signIn(connection, verdict.identity, now);
-        return attempt ? { kind: 'sp_initiated', interactionUid: attempt.interactionUid, profile } : { kind: 'idp_initiated', connection, profile, applicationId: connector.idpInitiated.applicationId };
+        const { identity, applicationId } = await checkResponse(connection, attempt, params, now);
+        const profile = await signIn(connection, identity, now);
+        return attempt ? { kind: 'sp_initiated', interactionUid: attempt.interactionUid, profile } : { kind: 'idp_initiated', connection, profile, applicationId };
       });
     },
 

@@ -4,7 +4,7 @@ import { monotonicFactory } from 'ulid';
 
 const ulid = monotonicFactory();
 
-export type IdPrefix = 'org' | 'org_domain' | 'key' | 'audit' | 'app' | 'app_secret' | 'client' | 'sig' | 'conn' | 'prof' | 'dir' | 'dir_token' | 'dusr' | 'dgrp' | 'evt' | 'wh' | 'msg';
+export type IdPrefix = 'org' | 'org_domain' | 'key' | 'audit' | 'app' | 'app_secret' | 'client' | 'sig' | 'conn' | 'prof' | 'dir' | 'dir_token' | 'dusr' | 'dgrp' | 'evt' | 'wh' | 'msg' | 'setup' | 'ctest';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${ulid()}`;

@@ -15,6 +15,7 @@ import { oidcPayloadRepository } from './repositories/oidc-payloads.js';
 import { organizationRepository } from './repositories/organizations.js';
 import { signingKeyRepository } from './repositories/signing-keys.js';
 import { outboxRepository } from './repositories/outbox.js';
+import { connectionTestRepository, setupLinkRepository } from './repositories/setup.js';
 import { webhookDeliveryRepository, webhookEndpointRepository } from './repositories/webhooks.js';
 import { createDeliveryEngineStore } from './webhook-sql/index.js';
 import type { Repositories, Store } from './store.js';
@@ -53,6 +54,8 @@ function repositories(db: Db, appended: () => void): Repositories {
     outbox: outboxRepository(db, appended),
     webhookEndpoints: webhookEndpointRepository(db),
     webhookDeliveries: webhookDeliveryRepository(db, appended),
+    setupLinks: setupLinkRepository(db),
+    connectionTests: connectionTestRepository(db),
   };
 }
 

@@ -24,7 +24,7 @@ export interface ApiKeyRecord {
   revokedAt: Date | null;
 }
 
-export type AuditActorType = 'api_key' | 'cli' | 'system' | 'user' | 'scim_token';
+export type AuditActorType = 'api_key' | 'cli' | 'system' | 'user' | 'scim_token' | 'setup_link';
 export type AuditOutcome = 'success' | 'failure';
 
 export interface AuditLogEntry {

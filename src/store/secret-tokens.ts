@@ -3,7 +3,7 @@
 // stored as SHA-256, found again by its first characters.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export const SECRET_PREFIXES = { adminKey: 'gha_', scimToken: 'ghs_', clientSecret: 'ghc_' } as const;
+export const SECRET_PREFIXES = { adminKey: 'gha_', scimToken: 'ghs_', clientSecret: 'ghc_', setupLink: 'ghl_' } as const;
 export type SecretKind = keyof typeof SECRET_PREFIXES;
 
 /** Characters of the random part kept in clear as the lookup prefix (~47 bits: collisions are rare and retried). */

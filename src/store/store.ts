@@ -1,5 +1,6 @@
 // The persistence port. Services depend on this interface; src/store/prisma-store.ts implements it.
 import type { DirectoryDataStore } from './directory-data.js';
+import type { ConnectionTestRepository, SetupLinkRepository } from './setup-data.js';
 import type { DeliveryEngineStore, OutboxRepository, WebhookDeliveryRepository, WebhookEndpointRepository } from './webhook-data.js';
 import type {
   ApiKeyRecord,
@@ -122,7 +123,8 @@ export interface SigningKeyRepository {
   deleteRetiredBefore(before: Date): Promise<number>;
 }
 
-export type ConnectionInput = Omit<ConnectionRecord, 'id' | 'createdAt' | 'updatedAt'>;
+/** `id` is normally chosen by the repository; the setup portal brings the one it reserved. */
+export type ConnectionInput = Omit<ConnectionRecord, 'id' | 'createdAt' | 'updatedAt'> & { id?: string };
 
 export interface ConnectionRepository {
   create(input: ConnectionInput): Promise<ConnectionRecord>;
@@ -130,7 +132,7 @@ export interface ConnectionRepository {
   get(id: string): Promise<ConnectionRecord>;
   list(page: PageRequest & { organizationId: string }): Promise<Page<ConnectionRecord>>;
   /** Throws NotFound. */
-  update(id: string, patch: Partial<Omit<ConnectionInput, 'organizationId' | 'type'>>): Promise<ConnectionRecord>;
+  update(id: string, patch: Partial<Omit<ConnectionInput, 'id' | 'organizationId' | 'type'>>): Promise<ConnectionRecord>;
   /** Throws NotFound. */
   delete(id: string): Promise<void>;
   listActive(organizationId: string): Promise<ConnectionRecord[]>;
@@ -205,6 +207,8 @@ export interface Repositories {
   readonly outbox: OutboxRepository;
   readonly webhookEndpoints: WebhookEndpointRepository;
   readonly webhookDeliveries: WebhookDeliveryRepository;
+  readonly setupLinks: SetupLinkRepository;
+  readonly connectionTests: ConnectionTestRepository;
 }
 
 export interface Store extends Repositories {

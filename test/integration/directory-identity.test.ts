@@ -31,7 +31,9 @@ describe('directory users and SSO logins', await requires('postgres'), () => {
     assert.equal(redirect.kind, 'redirect');
     const request = new URL(redirect.url).searchParams.get('request')!;
     const back = new URL(completeMockLogin(mockConfigSchema.parse(config), { request, user }, new Date()).redirect);
-    return (await broker().finish(Object.fromEntries(back.searchParams))).profile;
+    const result = await broker().finish(Object.fromEntries(back.searchParams));
+    assert.equal(result.kind, 'login');
+    return (result as Extract<typeof result, { kind: 'login' }>).profile;
   }
   const patch = (value: Record<string, unknown>) => ({ schemas: [URN.patchOp], Operations: [{ op: 'replace', value }] });
 

@@ -53,7 +53,9 @@ describe('login broker', await requires('postgres'), () => {
     await assert.rejects(broker().finish({ ...params, assertion: `${params.assertion}x` }), (e: UpstreamRejected) => e.code === 'mock_signature_invalid');
     await assert.rejects(broker().finish(params), (e: UpstreamRejected) => e.code === 'login_attempt_not_found', 'consumed by the failed try');
     const fresh = await callbackParams();
-    const { profile } = await broker().finish(fresh);
+    const result = await broker().finish(fresh);
+    assert.equal(result.kind, 'login');
+    const { profile } = result as Extract<typeof result, { kind: 'login' }>;
     assert.equal(profile.email, 'ada@broker.test');
   });
 

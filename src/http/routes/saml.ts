@@ -7,6 +7,7 @@ import { InvalidRequest } from '../../errors.js';
 import type { LoginBroker } from '../../sso/broker.js';
 import type { IdpInitiatedLogins } from './idp-initiated.js';
 import { completeInteraction } from './sso.js';
+import { setupTestPath } from '../../admin/setup-links.js';
 
 /** A 256 KiB response is ~350 KB of base64; form encoding of +, / and = can nearly triple that. */
 const ACS_BODY_LIMIT = '1mb';
@@ -34,6 +35,7 @@ export function samlRoutes(provider: Provider, broker: LoginBroker, idpInitiated
       throw new InvalidRequest('The identity provider must POST the SAML response as a form.', { code: 'unsupported_media_type', status: 415 });
     }
     const result = await broker.finishSaml(connectionId(req), formFields(req.body));
+    if (result.kind === 'setup_test') return void res.redirect(303, setupTestPath(result.test.id));
     if (result.kind === 'sp_initiated') return completeInteraction(provider, result.interactionUid, result.profile.id, res);
     await idpInitiated.start(res, result.connection, result.profile, result.applicationId);
   });

@@ -8,6 +8,7 @@ import { OIDC_CALLBACK_PATH, type LoginBroker } from '../../sso/broker.js';
 import { INTERACTION_PATH } from '../../sso/provider/configuration.js';
 import { routeLogin } from '../../sso/routing.js';
 import type { Store } from '../../store/store.js';
+import { setupTestPath } from '../../admin/setup-links.js';
 import type { IdpInitiatedLogins } from './idp-initiated.js';
 import { askEmailPage, autoPostPage, chooseConnectionPage } from '../views/sso-pages.js';
 
@@ -50,8 +51,9 @@ export function ssoRoutes(provider: Provider, broker: LoginBroker, store: Store,
 
   router.get(OIDC_CALLBACK_PATH, async (req: Request, res: Response) => {
     const params = Object.fromEntries(Object.entries(req.query).filter((e): e is [string, string] => typeof e[1] === 'string'));
-    const { interactionUid, profile } = await broker.finish(params);
-    await completeInteraction(provider, interactionUid, profile.id, res);
+    const result = await broker.finish(params);
+    if (result.kind === 'setup_test') return void res.redirect(303, setupTestPath(result.test.id));
+    await completeInteraction(provider, result.interactionUid, result.profile.id, res);
   });
 
   return router;

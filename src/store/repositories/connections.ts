@@ -29,7 +29,7 @@ export function connectionRepository(db: Db): ConnectionRepository {
       guard('connection', async () =>
         toConnection(
           await db.connection.create({
-            data: { id: newId('conn'), ...input, config: json(input.config)!, attributeMapping: json(input.attributeMapping)! },
+            data: { ...input, id: input.id ?? newId('conn'), config: json(input.config)!, attributeMapping: json(input.attributeMapping)! },
           }),
         ),
       ),

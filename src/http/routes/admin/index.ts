@@ -19,6 +19,8 @@ import { mountDirectories } from './directories.js';
 import { mountEvents } from './events.js';
 import { mountWebhookEndpoints } from './webhook-endpoints.js';
 import { mountSessions } from './sessions.js';
+import { mountSetupLinks } from './setup-links.js';
+import type { SetupLinkService } from '../../../admin/setup-links.js';
 import { presentApiKey, presentAuditLog, presentOrganization, presentPage } from './present.js';
 
 export interface AdminServices {
@@ -31,6 +33,7 @@ export interface AdminServices {
   directories: DirectoryService;
   webhookEndpoints: WebhookEndpointService;
   events: EventFeedService;
+  setupLinks: SetupLinkService;
 }
 
 export function adminRoutes(services: AdminServices, bodyLimitBytes: number): Router {
@@ -42,6 +45,7 @@ export function adminRoutes(services: AdminServices, bodyLimitBytes: number): Ro
   mountConnections(router, services.connections);
   mountSessions(router, services.sessions);
   mountDirectories(router, services.directories);
+  mountSetupLinks(router, services.setupLinks);
   mountWebhookEndpoints(router, services.webhookEndpoints);
   mountEvents(router, services.events);
   router.get('/audit-logs', async (req, res) => {
