@@ -8,6 +8,8 @@ import { listen } from '../http/server.js';
 import { bullmqRunner, MAINTENANCE_QUEUE } from '../jobs/bullmq-runner.js';
 import { dashboardQueues, WEBHOOK_QUEUE } from '../jobs/webhooks/bullmq.js';
 import { queueDashboard } from '../http/routes/queue-dashboard.js';
+import { setupPortalRoutes } from '../http/routes/setup/index.js';
+import { setupPortalService } from '../admin/setup-portal.js';
 import { inProcessRunner, type JobRunner } from '../jobs/runner.js';
 import { periodicTasks, type PeriodicTask, type TaskDeps } from '../jobs/tasks.js';
 import { webhookDelivery } from '../jobs/webhooks/index.js';
@@ -99,7 +101,9 @@ export async function startGateway(
         operatorRouters.push(queueDashboard(dashboard.queues, services.apiKeys));
       }
       const metrics = [sso.metrics, webhooks.metrics.registry];
-      const app = createApp({ config, logger, services, readiness, openIdProvider: sso.oidc.handler, routers: sso.routers, metrics, operatorRouters, scim: buildScim(store, config.http.publicUrl) });
+      const portal = setupPortalService({ store, connections: services.connections, directories: services.directories, presets });
+      const setup = setupPortalRoutes({ links: services.setupLinks, portal, directories: services.directories, presets, broker: sso.broker, store, publicUrl: config.http.publicUrl });
+      const app = createApp({ config, logger, services, readiness, openIdProvider: sso.oidc.handler, routers: [...sso.routers, setup], metrics, operatorRouters, scim: buildScim(store, config.http.publicUrl) });
       const server = await listen(app, config.http.host, config.http.port, config.http.shutdownTimeoutMs);
       stack.push(() => server.close());
       port = server.port;

@@ -10,7 +10,7 @@ import { ssoRoutes } from '../http/routes/sso.js';
 import { providerViews } from '../http/views/provider-pages.js';
 import type { Logger } from '../logger.js';
 import { createGuardedFetch } from '../outbound/guarded-fetch.js';
-import { loginBroker } from '../sso/broker.js';
+import { loginBroker, type LoginBroker } from '../sso/broker.js';
 import type { ConnectorRegistry, ConnectorReport, OutboundFetch, PresetRegistry } from '../sso/connector.js';
 import { findProfileAccount } from '../sso/provider/accounts.js';
 import { createOpenIdProvider, type OpenIdProvider } from '../sso/provider/index.js';
@@ -43,7 +43,7 @@ function connectorReports(logger: Logger) {
   return { metrics, report };
 }
 
-export async function buildSso(w: SsoWiring): Promise<{ oidc: OpenIdProvider; routers: Router[]; metrics: Registry }> {
+export async function buildSso(w: SsoWiring): Promise<{ oidc: OpenIdProvider; routers: Router[]; metrics: Registry; broker: LoginBroker }> {
   const clock = w.clock ?? (() => new Date());
   const reports = connectorReports(w.logger);
   const oidc = await createOpenIdProvider({
@@ -72,5 +72,5 @@ export async function buildSso(w: SsoWiring): Promise<{ oidc: OpenIdProvider; ro
   const idpInitiated = idpInitiatedLogins(w.store, w.config.http.publicUrl, clock);
   const routers = [ssoRoutes(oidc.provider, broker, w.store, idpInitiated), samlRoutes(oidc.provider, broker, idpInitiated)];
   if (w.mockIdp && w.registry[w.mockIdp.type.type]) routers.push(mockIdpRoutes(w.mockIdp, w.store, w.secretBox, clock));
-  return { oidc, routers, metrics: reports.metrics };
+  return { oidc, routers, metrics: reports.metrics, broker };
 }

@@ -10,6 +10,7 @@ import { createHttpMetrics, rememberMountPath } from './middleware/metrics.js';
 import { requestContext, requestLog } from './middleware/request-context.js';
 import { adminRoutes, type AdminServices } from './routes/admin/index.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
+import { PORTAL_SCRIPT, PORTAL_SCRIPT_PATH } from './views/portal/layout.js';
 
 export interface AppDeps {
   config: Config;
@@ -62,6 +63,10 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
 
+  app.get(PORTAL_SCRIPT_PATH, (_req, res) => {
+    res.type('application/javascript').setHeader('Cache-Control', 'public, max-age=3600');
+    res.send(PORTAL_SCRIPT);
+  });
   app.use(healthRoutes(deps.readiness, deps.metrics?.length ? Registry.merge([metrics.registry, ...deps.metrics]) : metrics.registry));
   if (deps.openIdProvider) app.use(deps.openIdProvider);
   for (const router of deps.routers ?? []) app.use(router);

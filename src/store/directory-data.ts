@@ -4,7 +4,7 @@
 // happens in one transaction with its lifecycle events.
 import type { FilterNode } from '../scim/filter/ast.js';
 import type { AuditLogInput } from './store.js';
-import type { DirectoryGroupRecord, DirectoryUserRecord } from './records.js';
+import type { DirectoryErrorRecord, DirectoryGroupRecord, DirectoryUserRecord } from './records.js';
 
 /** Indexed columns beside the stored resource (lower-cased where SCIM compares case-insensitively). */
 export interface UserFields {
@@ -83,6 +83,8 @@ export interface DirectoryReads {
   findTokens(prefix: string): Promise<DirectoryTokenMatch[]>;
   /** Records SCIM traffic at most once per `granularityMs` per directory. */
   touchLastRequest(directoryId: string, at: Date, granularityMs: number): Promise<void>;
+  /** Keeps a refused SCIM request among the directory's last ten (no bodies, no tokens). */
+  recordError(directoryId: string, error: DirectoryErrorRecord): Promise<void>;
   getUser(directoryId: string, id: string): Promise<DirectoryUserRecord | undefined>;
   listUsers(directoryId: string, query: ListQuery): Promise<ListResult<DirectoryUserRecord>>;
   getGroup(directoryId: string, id: string): Promise<DirectoryGroupRecord | undefined>;

@@ -186,8 +186,19 @@ export interface DirectoryRecord {
   createdAt: Date;
   updatedAt: Date;
   lastRequestAt: Date | null;
+  /** SCIM requests refused lately, newest first (at most 10). */
+  recentErrors: DirectoryErrorRecord[];
   /** Newest first. */
   tokens: DirectoryTokenRecord[];
+}
+
+export interface DirectoryErrorRecord {
+  at: string;
+  method: string;
+  path: string;
+  status: number;
+  scim_type: string | null;
+  detail: string;
 }
 
 /** A SCIM resource as stored: the JSON the IdP sent (normalized), with our id and version. */

@@ -9,13 +9,14 @@ export interface SetupLinkRecord {
   secretHash: string;
   /** Reserved for the connection the portal creates, so its SP URLs can be shown first. */
   connectionId: string;
+  directoryId: string | null;
   expiresAt: Date;
   revokedAt: Date | null;
   lastUsedAt: Date | null;
   createdAt: Date;
 }
 
-export type SetupLinkInput = Omit<SetupLinkRecord, 'id' | 'revokedAt' | 'lastUsedAt' | 'createdAt'>;
+export type SetupLinkInput = Omit<SetupLinkRecord, 'id' | 'directoryId' | 'revokedAt' | 'lastUsedAt' | 'createdAt'>;
 
 export interface SetupLinkRepository {
   create(input: SetupLinkInput): Promise<SetupLinkRecord>;
@@ -26,6 +27,7 @@ export interface SetupLinkRepository {
   /** Idempotent: the first revocation time is kept. Throws NotFound. */
   revoke(id: string, at: Date): Promise<SetupLinkRecord>;
   touch(id: string, at: Date): Promise<void>;
+  setDirectory(id: string, directoryId: string): Promise<void>;
 }
 
 export interface ConnectionTestRecord {

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { UpstreamRejected } from '../../errors.js';
+import { readCookie } from '../middleware/cookies.js';
 import type { Application, ConnectionRecord, ProfileRecord } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import { INTERACTION_PATH } from '../../sso/provider/configuration.js';
@@ -12,14 +13,6 @@ import { INTERACTION_PATH } from '../../sso/provider/configuration.js';
 export const IDP_INITIATED_COOKIE = 'gatehouse_idp_login';
 /** Long enough for the product's redirect round trip, short enough to be useless if stolen later. */
 const TICKET_TTL_MS = 5 * 60 * 1000;
-
-function readCookie(req: Request, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [key, ...rest] = part.trim().split('=');
-    if (key === name) return rest.join('=');
-  }
-  return undefined;
-}
 
 const refuse = (detail: string) => new UpstreamRejected('This sign-in cannot continue: no application is set up for sign-ins started at the identity provider.', { code: 'idp_initiated_application_unset', detail });
 

@@ -38,6 +38,15 @@ export function directoryReads(db: Queryable): DirectoryReads {
       );
     },
 
+    async recordError(directoryId, error) {
+      await db.query(
+        `UPDATE directories SET recent_errors = (SELECT COALESCE(jsonb_agg(e.value ORDER BY e.ordinality), '[]'::jsonb)
+           FROM jsonb_array_elements(jsonb_build_array($2::jsonb) || recent_errors) WITH ORDINALITY AS e WHERE e.ordinality <= 10)
+         WHERE id = $1`,
+        [directoryId, JSON.stringify(error)],
+      );
+    },
+
     async getUser(directoryId, id) {
       const found = await rows<Parameters<typeof toUser>[0]>(db, `SELECT ${USER_COLUMNS} FROM directory_users WHERE directory_id = $1 AND id = $2`, [directoryId, id]);
       return found[0] && toUser(found[0]);

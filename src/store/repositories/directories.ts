@@ -19,6 +19,7 @@ function toDirectory(row: Row): DirectoryRecord {
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     lastRequestAt: row.lastRequestAt,
+    recentErrors: row.recentErrors as unknown as DirectoryRecord['recentErrors'],
     tokens: row.tokens.map((t) => ({ id: t.id, prefix: t.prefix, secretHash: t.secretHash, createdAt: t.createdAt, expiresAt: t.expiresAt })),
   };
 }

@@ -35,6 +35,9 @@ export function setupLinkRepository(db: Db): SetupLinkRepository {
         const current = await db.setupLink.findUniqueOrThrow({ where: { id } });
         return toLink(current.revokedAt ? current : await db.setupLink.update({ where: { id }, data: { revokedAt: at } }));
       }),
+    setDirectory: async (id, directoryId) => {
+      await db.setupLink.update({ where: { id }, data: { directoryId } });
+    },
     touch: async (id, at) => {
       await db.setupLink.updateMany({ where: { id }, data: { lastUsedAt: at } });
     },

@@ -54,17 +54,26 @@ export function scimRoutes(deps: ScimRouteDeps): Router {
   mountDiscovery(router);
   mountResources(router, deps);
   router.use((req, _res, next) => next(new ScimError(404, undefined, `No SCIM endpoint ${req.method} ${req.path}`)));
-  router.use(scimErrorHandler);
+  router.use(scimErrorHandler(deps));
   return router;
 }
 
-function scimErrorHandler(error: unknown, _req: Request, res: Response, _next: NextFunction): void {
+/** An authenticated client's refused request, kept on its directory for the setup portal (the path without the query: filters may hold personal data). */
+function remember(deps: ScimRouteDeps, req: Request, res: Response, scim: ScimError): void {
+  const scope = res.locals.scim as ScimRequestScope | undefined;
+  if (!scope) return;
+  const entry = { at: deps.clock().toISOString(), method: req.method, path: req.path.slice(0, 200), status: scim.status, scim_type: scim.scimType ?? null, detail: scimErrorBody(scim).detail.slice(0, 300) };
+  deps.data.recordError(scope.actor.directoryId, entry).catch((err: unknown) => locals(res).log.warn({ err }, 'could not record the SCIM error'));
+}
+
+const scimErrorHandler = (deps: ScimRouteDeps) => (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
   const known = toGatewayError(error);
   const scim = known ? asScimError(known) : new ScimError(500, undefined, 'An internal error occurred', { cause: error });
+  remember(deps, req, res, scim);
   const { log } = locals(res);
   if (scim.status >= 500) log.error({ err: error, code: scim.code }, 'SCIM request failed');
   else log.info({ code: scim.code, scim_type: scim.scimType, detail: scim.detail }, 'SCIM request refused');
   if (res.headersSent) return void res.end();
   if (scim.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="SCIM"');
   res.status(scim.status).type('application/scim+json').send(JSON.stringify(scimErrorBody(scim)));
-}
+};

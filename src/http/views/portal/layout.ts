@@ -33,12 +33,14 @@ export interface PageOptions {
   /** Shown in the header next to the product name. */
   context?: string;
   nav?: Array<{ href: string; label: string }>;
+  /** Reload the page this often (a live status page that needs no script). */
+  refreshSeconds?: number;
 }
 
 export function portalPage(title: string, body: SafeHtml, options: PageOptions = {}): string {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="no-referrer">${options.refreshSeconds ? html`<meta http-equiv="refresh" content="${options.refreshSeconds}">` : ''}
 <title>${title} · Gatehouse</title><style>${STYLE}</style>
 <script defer src="${PORTAL_SCRIPT_PATH}"></script></head>
 <body><header><strong>Gatehouse</strong>${options.context ? html`<span>${options.context}</span>` : ''}

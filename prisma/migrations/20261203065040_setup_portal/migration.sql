@@ -1,3 +1,6 @@
+-- AlterTable
+ALTER TABLE "directories" ADD COLUMN     "recent_errors" JSONB NOT NULL DEFAULT '[]';
+
 -- CreateTable
 CREATE TABLE "setup_links" (
     "id" TEXT NOT NULL,
@@ -6,6 +9,7 @@ CREATE TABLE "setup_links" (
     "prefix" TEXT NOT NULL,
     "secret_hash" TEXT NOT NULL,
     "connection_id" TEXT NOT NULL,
+    "directory_id" TEXT,
     "expires_at" TIMESTAMPTZ(3) NOT NULL,
     "revoked_at" TIMESTAMPTZ(3),
     "last_used_at" TIMESTAMPTZ(3),
