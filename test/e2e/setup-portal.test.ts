@@ -79,6 +79,21 @@ describe('setup portal in a browser', await chromiumAvailable(), () => {
     assert.ok(!(await h.gw.store.connections.get(await connectionIdOf(link.id)).catch(() => undefined)), 'nothing was saved');
   });
 
+  test('metadata can be uploaded as a file instead', async () => {
+    const link = await newLink('sso');
+    await withPage(browser, 'portal-upload-metadata', async (page) => {
+      await page.goto(link.url);
+      await page.goto(`${h.url}/setup/sso/generic`);
+      const xml = h.idp.metadataXml(`${h.idpUrl}/sso`);
+      await page.getByLabel('Or upload the metadata file').setInputFiles({ name: 'idp-metadata.xml', mimeType: 'application/xml', buffer: Buffer.from(xml) });
+      await page.getByRole('button', { name: 'Save and continue' }).click();
+      await page.getByRole('heading', { name: 'Test and go live' }).waitFor();
+    });
+    const connection = await h.gw.store.connections.get(await connectionIdOf(link.id));
+    assert.equal(connection.status, 'draft', 'saved, not live before a test');
+    assert.equal(connection.type, 'saml');
+  });
+
   test('an expired link shows a clear page', async () => {
     const link = await newLink('sso');
     await sql('UPDATE setup_links SET expires_at = now() - interval \'1 minute\' WHERE id = $1', [link.id]);
