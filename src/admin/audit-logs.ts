@@ -7,7 +7,7 @@ import { requireScope } from './scopes.js';
 
 export function auditLogService(store: Store) {
   return {
-    async list(ctx: AdminContext, params: ListParams & { organizationId?: string | undefined }): Promise<Page<AuditLogEntry>> {
+    async list(ctx: AdminContext, params: ListParams & { organizationId?: string | undefined; newestFirst?: boolean | undefined }): Promise<Page<AuditLogEntry>> {
       requireScope(ctx.actor.scopes, 'audit_logs:read');
       return store.auditLogs.list({ ...params, organizationId: narrowToOwn(ctx, params.organizationId) });
     },

@@ -9,6 +9,7 @@ import { bullmqRunner, MAINTENANCE_QUEUE } from '../jobs/bullmq-runner.js';
 import { dashboardQueues, WEBHOOK_QUEUE } from '../jobs/webhooks/bullmq.js';
 import { queueDashboard } from '../http/routes/queue-dashboard.js';
 import { setupPortalRoutes } from '../http/routes/setup/index.js';
+import { consoleRoutes } from '../http/routes/console.js';
 import { setupPortalService } from '../admin/setup-portal.js';
 import { inProcessRunner, type JobRunner } from '../jobs/runner.js';
 import { periodicTasks, type PeriodicTask, type TaskDeps } from '../jobs/tasks.js';
@@ -94,7 +95,7 @@ export async function startGateway(
     let port: number | undefined;
     if (options.http) {
       const sso = await buildSso({ config, logger, store, applications: services.applications, registry, presets, secretBox, encryptionKey, mockIdp, outboundFetch });
-      const operatorRouters = [];
+      const operatorRouters = [consoleRoutes(services)];
       if (config.redis.url !== undefined) {
         const dashboard = dashboardQueues(config.redis.url, config.webhooks.queuePrefix, [WEBHOOK_QUEUE, MAINTENANCE_QUEUE]);
         stack.push(() => dashboard.close());

@@ -64,7 +64,8 @@ export type AuditLogInput = Omit<AuditLogEntry, 'id' | 'occurredAt'> & { occurre
 
 export interface AuditLogRepository {
   append(entry: AuditLogInput): Promise<AuditLogEntry>;
-  list(page: PageRequest & { organizationId?: string | undefined }): Promise<Page<AuditLogEntry>>;
+  /** Oldest first; `newestFirst` walks back from the newest (`after` then names an older page's start). */
+  list(page: PageRequest & { organizationId?: string | undefined; newestFirst?: boolean | undefined }): Promise<Page<AuditLogEntry>>;
   /** Retention: removes entries older than `before`; returns how many. */
   deleteOlderThan(before: Date): Promise<number>;
 }

@@ -83,4 +83,16 @@ describe('admin API: audit log', await requires('postgres'), () => {
     const second = await api().get(`/api/v1/audit-logs?limit=1&after=${cursor}`).set(bearer(gw.rootKey)).expect(200);
     assert.notEqual(second.body.data[0].id, first.body.data[0].id);
   });
+
+  test('newest first walks back through every entry exactly once', async () => {
+    const all = (await gw.store.auditLogs.list({ limit: 1000 })).data.map((e) => e.id);
+    const seen: string[] = [];
+    let after: string | undefined;
+    do {
+      const page = await gw.store.auditLogs.list({ limit: 3, after, newestFirst: true });
+      seen.push(...page.data.map((e) => e.id));
+      after = page.after ?? undefined;
+    } while (after);
+    assert.deepEqual(seen, [...all].reverse());
+  });
 });

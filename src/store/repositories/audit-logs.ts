@@ -36,9 +36,13 @@ export function auditLogRepository(db: Db): AuditLogRepository {
 
     list: (page) =>
       guard('audit log entry', async () => {
+        const org = page.organizationId === undefined ? {} : { organizationId: page.organizationId };
+        if (page.newestFirst) {
+          const where = { ...org, ...(page.after === undefined ? {} : { id: { lt: page.after } }) };
+          return toPage(await db.auditLog.findMany({ where, orderBy: { id: 'desc' }, take: page.limit + 1 }), page, toEntry);
+        }
         const query = pageQuery(page);
-        const where = { ...query.where, ...(page.organizationId === undefined ? {} : { organizationId: page.organizationId }) };
-        return toPage(await db.auditLog.findMany({ ...query, where }), page, toEntry);
+        return toPage(await db.auditLog.findMany({ ...query, where: { ...query.where, ...org } }), page, toEntry);
       }),
 
     deleteOlderThan: async (before) => (await db.auditLog.deleteMany({ where: { occurredAt: { lt: before } } })).count,
