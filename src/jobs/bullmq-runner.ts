@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import type { JobRunner } from './runner.js';
 import type { PeriodicTask } from './tasks.js';
+import { settleWithin } from './settle.js';
 
 export const MAINTENANCE_QUEUE = 'maintenance';
 
@@ -23,7 +24,10 @@ export function bullmqRunner(tasks: PeriodicTask[], logger: Logger, options: Bul
   const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   const workerConnection = connection.duplicate();
   const queue = new Queue(MAINTENANCE_QUEUE, { connection, prefix });
+  // Without a listener BullMQ prints raw stack traces while Redis is away; say it as a log line.
+  queue.on('error', (err) => logger.warn({ err: err.message }, 'maintenance queue connection problem'));
   let worker: Worker | undefined;
+  const running = new Set<Promise<unknown>>();
 
   const schedule = async () => {
     for (const task of tasks) {
@@ -36,10 +40,12 @@ export function bullmqRunner(tasks: PeriodicTask[], logger: Logger, options: Bul
     async start() {
       worker = new Worker(
         MAINTENANCE_QUEUE,
-        async (job) => {
+        (job) => {
           const task = byName.get(job.name);
-          if (!task) throw new Error(`no task named ${job.name}`);
-          await task.run();
+          if (!task) return Promise.reject(new Error(`no task named ${job.name}`));
+          const run = task.run();
+          running.add(run);
+          return run.finally(() => running.delete(run));
         },
         { connection: workerConnection, prefix, concurrency: options.concurrency ?? 1 },
       );
@@ -50,7 +56,13 @@ export function bullmqRunner(tasks: PeriodicTask[], logger: Logger, options: Bul
       await schedule();
     },
     async stop() {
-      await worker?.close();
+      // Not BullMQ's graceful close: it can hang for good right after a Redis outage. Running
+      // tasks are awaited (bounded), then the worker closes without waiting on Redis.
+      if (worker) {
+        await settleWithin(worker.pause(true), 1_000);
+        await settleWithin(Promise.allSettled([...running]), 30_000);
+        await worker.close(true);
+      }
       await queue.close();
       // BullMQ leaves connections it was handed open; they are ours to close.
       workerConnection.disconnect();

@@ -6,6 +6,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from '../../logger.js';
 import type { HandOff } from '../../store/webhook-data.js';
+import { settleWithin } from '../settle.js';
 import { deliverOnce, type DeliveryDeps } from './deliver.js';
 
 export const WEBHOOK_QUEUE = 'webhook-delivery';
@@ -57,25 +58,36 @@ export interface WebhookWorkerOptions extends WebhookQueueOptions {
 
 export function webhookWorker(deps: DeliveryDeps, queue: WebhookQueue, options: WebhookWorkerOptions): { ready(): Promise<void>; close(): Promise<void> } {
   const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  const inFlight = new Set<Promise<unknown>>();
   const worker = new Worker(
     WEBHOOK_QUEUE,
-    async (job) => {
-      const id = String((job.data as { id: unknown }).id);
-      const result = await deliverOnce(deps, id);
-      if (result.kind === 'attempted' && result.outcome.result === 'retry' && result.outcome.nextAttemptAt) {
-        const retry = { id, attempts: result.attempts, nextAttemptAt: result.outcome.nextAttemptAt };
-        // If Redis is away now, the delivery stays pending in Postgres and the sweep schedules it.
-        await queue.handOff([retry]).then(() => deps.store.deliveries.markHandedOff([id], deps.clock()), () => undefined);
-      }
+    (job) => {
+      const run = processJob(job);
+      inFlight.add(run);
+      return run.finally(() => inFlight.delete(run));
     },
     { connection, prefix: options.prefix, concurrency: options.concurrency, lockDuration: options.lockMs, stalledInterval: options.lockMs },
   );
+  async function processJob(job: { data: unknown }): Promise<void> {
+    const id = String((job.data as { id: unknown }).id);
+    const result = await deliverOnce(deps, id);
+    if (result.kind === 'attempted' && result.outcome.result === 'retry' && result.outcome.nextAttemptAt) {
+      const retry = { id, attempts: result.attempts, nextAttemptAt: result.outcome.nextAttemptAt };
+      // If Redis is away now, the delivery stays pending in Postgres and the sweep schedules it.
+      await queue.handOff([retry]).then(() => deps.store.deliveries.markHandedOff([id], deps.clock()), () => undefined);
+    }
+  }
   worker.on('error', (err) => deps.logger.warn({ err: err.message }, 'webhook worker connection problem'));
   worker.on('failed', (job, err) => deps.logger.warn({ err, job: job?.id }, 'webhook delivery job failed; the sweep will re-hand it'));
   return {
     ready: () => worker.waitUntilReady().then(() => undefined),
     async close() {
-      await worker.close();
+      // BullMQ's graceful close can hang for good when it starts during or just after a Redis
+      // outage; so the deliveries in flight are awaited here (each is bounded by the lease) and
+      // the worker is then closed without waiting on Redis.
+      await settleWithin(worker.pause(true), 1_000);
+      await settleWithin(Promise.allSettled([...inFlight]), options.lockMs);
+      await worker.close(true);
       connection.disconnect();
     },
   };

@@ -61,7 +61,7 @@ export function createRelay(deps: RelayDeps): Relay {
     running = (async () => {
       do {
         again = false;
-        await pass().catch((err: unknown) => deps.logger.warn({ err }, 'outbox relay pass failed; the sweep will retry'));
+        await pass().catch((err: unknown) => deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'outbox relay pass failed; the sweep will retry'));
       } while (again);
     })().finally(() => {
       running = undefined;
