@@ -172,12 +172,13 @@ export interface DeliveryEngineStore {
   fanOut(limit: number, match: (endpoint: EndpointSubscription, event: FanOutEvent) => boolean, at: Date): Promise<{ events: number; deliveries: HandOff[] }>;
   markHandedOff(ids: string[], at: Date): Promise<void>;
   /**
-   * Takes a pending, due delivery whose lease is free for `leaseMs` and counts the attempt;
-   * undefined when it is not pending, not due or held by another worker.
+   * Takes the pending, due deliveries among `ids` whose lease is free, for `leaseMs`, and counts
+   * the attempt; those not pending, not due or held by another worker are left out. (A batch:
+   * concurrent attempts share one statement.)
    */
-  claim(id: string, leaseMs: number, now: Date): Promise<ClaimedDelivery | undefined>;
-  /** Records the attempt and its result, releases the lease, and tracks the endpoint's failing streak. */
-  finish(id: string, endpointId: string, outcome: AttemptOutcome): Promise<void>;
+  claim(ids: string[], leaseMs: number, now: Date): Promise<ClaimedDelivery[]>;
+  /** Records the attempts and their results, releases the leases, and tracks the endpoints' failing streaks (a batch). */
+  finish(outcomes: Array<{ id: string; endpointId: string; outcome: AttemptOutcome }>): Promise<void>;
   /** Marks failed without an attempt (its endpoint was disabled or deleted meanwhile). */
   abandon(id: string, reason: string, at: Date): Promise<void>;
   /** Pending, due deliveries never handed off (new test events, retries, admin replays), marked handed off now. */

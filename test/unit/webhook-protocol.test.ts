@@ -4,6 +4,7 @@ import { Webhook } from 'standardwebhooks';
 import { retryDelayMs, verdictOf } from '../../src/jobs/webhooks/retry-policy.js';
 import { matches } from '../../src/jobs/webhooks/relay.js';
 import { jobIdFor } from '../../src/jobs/webhooks/bullmq.js';
+import { batcher } from '../../src/jobs/webhooks/batcher.js';
 import { EVENT_TYPES, isValidSubscription, subscribes } from '../../src/webhooks/event-types.js';
 import { generateSigningSecret, signedHeaders } from '../../src/webhooks/signing.js';
 
@@ -84,5 +85,28 @@ describe('retry policy', () => {
     assert.equal(jobIdFor({ id: 'msg_01J', attempts: 0 }), 'msg_01J');
     assert.equal(jobIdFor({ id: 'msg_01J', attempts: 2 }), 'msg_01J-r2');
     assert.ok(!jobIdFor({ id: 'msg_01J', attempts: 5 }).includes(':'));
+  });
+});
+
+describe('bookkeeping batches', () => {
+  test('calls made together share one run, each gets its own result, in order', async () => {
+    const runs: number[][] = [];
+    const double = batcher<number, number>(async (items) => (runs.push(items), items.map((i) => i * 2)), 3);
+    const results = await Promise.all([1, 2, 3, 4, 5].map((n) => double(n)));
+    assert.deepEqual(results, [2, 4, 6, 8, 10]);
+    assert.deepEqual(runs, [[1, 2, 3], [4, 5]]);
+    assert.equal(await double(7), 14, 'an idle batcher runs a lone call at once');
+  });
+
+  test('a failed run fails exactly its calls; the next batch still runs', async () => {
+    let fail = true;
+    const run = batcher<number, number>(async (items) => {
+      if (fail) throw new Error('database away');
+      return items;
+    });
+    const first = await Promise.allSettled([run(1), run(2)]);
+    assert.deepEqual(first.map((r) => r.status), ['rejected', 'rejected']);
+    fail = false;
+    assert.equal(await run(3), 3);
   });
 });

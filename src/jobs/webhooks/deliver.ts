@@ -9,6 +9,7 @@ import { eventBody } from '../../webhooks/body.js';
 import { secretContext } from '../../webhooks/signing.js';
 import { disableEndpoint } from './endpoint-health.js';
 import { retryDelayMs, verdictOf } from './retry-policy.js';
+import { batcher } from './batcher.js';
 import { sendSigned } from './send.js';
 
 export interface DeliveryDeps {
@@ -24,6 +25,31 @@ export interface DeliveryDeps {
   retryScheduleMs: readonly number[];
   disableAfterFailingMs: number;
   observe?: (outcome: AttemptOutcome, endpointId: string, eventAt: Date) => void;
+  /** Claims and outcomes, batched across concurrent attempts (see bookkeeping()). */
+  bookkeeping: Bookkeeping;
+}
+
+export interface Bookkeeping {
+  claim(id: string): Promise<ClaimedDelivery | undefined>;
+  finish(item: { id: string; endpointId: string; outcome: AttemptOutcome }): Promise<void>;
+}
+
+/** The store's batch claim and finish behind per-delivery calls. */
+export function bookkeeping(store: Store, leaseMs: number, clock: () => Date): Bookkeeping {
+  const claim = batcher<string, ClaimedDelivery | undefined>(async (ids) => {
+    const claimed = new Map((await store.deliveries.claim([...new Set(ids)], leaseMs, clock())).map((c) => [c.id, c]));
+    // A delivery asked for twice in one batch is claimed once: the second caller gets nothing.
+    return ids.map((id) => {
+      const found = claimed.get(id);
+      claimed.delete(id);
+      return found;
+    });
+  });
+  const finish = batcher<{ id: string; endpointId: string; outcome: AttemptOutcome }, undefined>(async (items) => {
+    await store.deliveries.finish(items);
+    return items.map(() => undefined);
+  });
+  return { claim, finish: (item) => finish(item) };
 }
 
 export type DeliveryResult = { kind: 'skipped' } | { kind: 'attempted'; attempts: number; outcome: AttemptOutcome };
@@ -58,7 +84,7 @@ function outcomeOf(deps: DeliveryDeps, attempts: number, sent: { statusCode: num
 }
 
 export async function deliverOnce(deps: DeliveryDeps, deliveryId: string): Promise<DeliveryResult> {
-  const claimed = await deps.store.deliveries.claim(deliveryId, deps.leaseMs, deps.clock());
+  const claimed = await deps.bookkeeping.claim(deliveryId);
   if (!claimed) return { kind: 'skipped' };
   const at = deps.clock();
   if (!claimed.endpoint.enabled) {
@@ -68,7 +94,7 @@ export async function deliverOnce(deps: DeliveryDeps, deliveryId: string): Promi
   const body = JSON.stringify(eventBody(claimed.event));
   const sent = await sendSigned(deps.post, claimed.endpoint.url, claimed.id, body, signingSecrets(deps, claimed.endpoint, at), at);
   const outcome = outcomeOf(deps, claimed.attempts, sent, at);
-  await deps.store.deliveries.finish(claimed.id, claimed.endpoint.id, outcome);
+  await deps.bookkeeping.finish({ id: claimed.id, endpointId: claimed.endpoint.id, outcome });
   deps.observe?.(outcome, claimed.endpoint.id, claimed.event.occurredAt);
   await judgeEndpoint(deps, claimed, sent.statusCode, outcome);
   return { kind: 'attempted', attempts: claimed.attempts, outcome };

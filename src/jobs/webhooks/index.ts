@@ -8,7 +8,7 @@ import type { SecretBox } from '../../store/encryption.js';
 import type { Store } from '../../store/store.js';
 import type { PeriodicTask } from '../tasks.js';
 import { webhookQueue, webhookWorker } from './bullmq.js';
-import type { DeliveryDeps } from './deliver.js';
+import { bookkeeping, type DeliveryDeps } from './deliver.js';
 import { inProcessQueue } from './in-process.js';
 import { webhookMetrics, type WebhookMetrics } from './metrics.js';
 import { createRelay, type Relay } from './relay.js';
@@ -54,6 +54,7 @@ export function webhookDelivery(options: WebhookDeliveryOptions): WebhookDeliver
     retryScheduleMs: settings.retryScheduleMs,
     disableAfterFailingMs: settings.disableAfterFailingMs,
     observe: metrics.observe,
+    bookkeeping: bookkeeping(store, settings.leaseMs, clock),
   };
   const redisUrl = config.redis.url;
   const queue = redisUrl === undefined ? undefined : webhookQueue({ redisUrl, prefix: settings.queuePrefix }, logger);

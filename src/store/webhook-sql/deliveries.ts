@@ -32,7 +32,7 @@ const EARLY_TOLERANCE = "interval '2 seconds'";
 const CLAIM = `
   WITH c AS (
     UPDATE webhook_deliveries SET lease_until = $2, attempts = attempts + 1, updated_at = $3
-    WHERE id = $1 AND status = 'pending' AND next_attempt_at <= $3::timestamptz + ${EARLY_TOLERANCE} AND (lease_until IS NULL OR lease_until < $3)
+    WHERE id = ANY($1::text[]) AND status = 'pending' AND next_attempt_at <= $3::timestamptz + ${EARLY_TOLERANCE} AND (lease_until IS NULL OR lease_until < $3)
     RETURNING id, attempts, created_at, endpoint_id, event_sequence)
   SELECT c.id, c.attempts, c.created_at, c.endpoint_id, e.organization_id AS endpoint_organization_id, e.url, e.enabled, e.secret_sealed,
          e.previous_secret_sealed, e.previous_secret_expires_at, e.failing_since, o.sequence, o.id AS event_id, o.type, o.organization_id,
@@ -40,13 +40,20 @@ const CLAIM = `
   FROM c JOIN webhook_endpoints e ON e.id = c.endpoint_id JOIN outbox_events o ON o.sequence = c.event_sequence`;
 
 const FINISH = `
-  WITH a AS (INSERT INTO webhook_attempts (delivery_id, attempted_at, status_code, latency_ms, error) VALUES ($1, $2, $3, $4, $5)),
+  WITH input AS (
+    SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::int[], $4::int[], $5::text[], $6::text[], $7::timestamptz[], $8::text[])
+      AS t(id, at, status_code, latency_ms, error, status, next_at, endpoint_id)),
+  a AS (INSERT INTO webhook_attempts (delivery_id, attempted_at, status_code, latency_ms, error) SELECT id, at, status_code, latency_ms, error FROM input),
   d AS (
-    UPDATE webhook_deliveries SET status = $6, next_attempt_at = COALESCE($7, next_attempt_at), lease_until = NULL, handed_off_at = NULL,
-      last_status_code = $3, last_error = $5, last_latency_ms = $4, delivered_at = CASE WHEN $6 = 'succeeded' THEN $2 ELSE delivered_at END, updated_at = $2
-    WHERE id = $1)
-  UPDATE webhook_endpoints SET failing_since = CASE WHEN $6 = 'succeeded' THEN NULL ELSE $2 END
-  WHERE id = $8 AND (CASE WHEN $6 = 'succeeded' THEN failing_since IS NOT NULL ELSE failing_since IS NULL END)`;
+    UPDATE webhook_deliveries w SET status = i.status, next_attempt_at = COALESCE(i.next_at, w.next_attempt_at), lease_until = NULL, handed_off_at = NULL,
+      last_status_code = i.status_code, last_error = i.error, last_latency_ms = i.latency_ms,
+      delivered_at = CASE WHEN i.status = 'succeeded' THEN i.at ELSE w.delivered_at END, updated_at = i.at
+    FROM input i WHERE w.id = i.id),
+  streak AS (
+    SELECT endpoint_id, bool_or(status = 'succeeded') AS succeeded, min(at) AS first_at FROM input GROUP BY endpoint_id)
+  UPDATE webhook_endpoints e SET failing_since = CASE WHEN s.succeeded THEN NULL ELSE s.first_at END
+  FROM streak s
+  WHERE e.id = s.endpoint_id AND (CASE WHEN s.succeeded THEN e.failing_since IS NOT NULL ELSE e.failing_since IS NULL END)`;
 
 function toClaimed(row: ClaimRow): ClaimedDelivery {
   return {
@@ -89,13 +96,18 @@ export function deliveryBookkeeping(pool: pg.Pool): Omit<DeliveryEngineStore, 'f
     async markHandedOff(ids, at) {
       if (ids.length > 0) await pool.query(`UPDATE webhook_deliveries SET handed_off_at = $2 WHERE id = ANY($1::text[])`, [ids, at]);
     },
-    async claim(id, leaseMs, now) {
-      const { rows } = await pool.query<ClaimRow>(CLAIM, [id, new Date(now.getTime() + leaseMs), now]);
-      return rows[0] && toClaimed(rows[0]);
+    async claim(ids, leaseMs, now) {
+      if (ids.length === 0) return [];
+      const { rows } = await pool.query<ClaimRow>(CLAIM, [ids, new Date(now.getTime() + leaseMs), now]);
+      return rows.map(toClaimed);
     },
-    async finish(id, endpointId, o) {
-      const status = o.result === 'retry' ? 'pending' : o.result;
-      await pool.query(FINISH, [id, o.at, o.statusCode, Math.round(o.latencyMs), o.error, status, o.nextAttemptAt ?? null, endpointId]);
+    async finish(outcomes) {
+      if (outcomes.length === 0) return;
+      const col = <T>(pick: (o: (typeof outcomes)[number]) => T) => outcomes.map(pick);
+      await pool.query(FINISH, [
+        col((o) => o.id), col((o) => o.outcome.at), col((o) => o.outcome.statusCode), col((o) => Math.round(o.outcome.latencyMs)), col((o) => o.outcome.error),
+        col((o) => (o.outcome.result === 'retry' ? 'pending' : o.outcome.result)), col((o) => o.outcome.nextAttemptAt ?? null), col((o) => o.endpointId),
+      ]);
     },
     async abandon(id, reason, at) {
       await pool.query(`UPDATE webhook_deliveries SET status = 'failed', last_error = $2, lease_until = NULL, updated_at = $3 WHERE id = $1 AND status = 'pending'`, [id, reason, at]);
