@@ -5,7 +5,9 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { Webhook } from 'standardwebhooks';
 import { gatehouse, gatehouseRun } from '../support/cli.js';
+import { startWebhookReceiver } from '../support/webhook-receiver.js';
 
 describe('gatehouse start on the embedded default', () => {
   let dataDir: string;
@@ -60,5 +62,36 @@ describe('gatehouse start on the embedded default', () => {
     const made = await gatehouseRun(['admin-key', 'create', '--name', 'ops', '--scopes', 'organizations:read'], env);
     assert.equal(made.code, 0, made.stderr);
     assert.match(made.stdout, /^gha_[0-9A-Za-z]{43}\n$/);
+  });
+
+  test('npm start alone delivers webhooks (no Redis): a SCIM change reaches a receiver, signed', { timeout: 240_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gatehouse-e2e-hooks-'));
+    const receiver = await startWebhookReceiver(() => 204);
+    const cli = gatehouse(['start'], { GATEHOUSE_DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', GATEHOUSE_ALLOW_INSECURE_OUTBOUND: 'true' });
+    try {
+      const [, port] = await cli.waitFor(/"port":(\d+)/, 120_000);
+      const [, key] = await cli.waitFor(/^\s+(gha_[0-9A-Za-z]{43})$/m);
+      const base = `http://127.0.0.1:${port}`;
+      const call = async (path: string, body: unknown, token = key!, type = 'application/json') => {
+        const res = await fetch(`${base}${path}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': type }, body: JSON.stringify(body) });
+        assert.ok(res.status < 300, `${path}: ${res.status} ${await res.clone().text()}`);
+        return (await res.json()) as Record<string, any>;
+      };
+      const org = await call('/api/v1/organizations', { name: 'Hooks' });
+      const directory = await call(`/api/v1/organizations/${org.id}/directories`, { name: 'Okta', provider: 'okta' });
+      const endpoint = await call('/api/v1/webhook-endpoints', { url: receiver.url, events: ['directory.user.*'] });
+      await call(`/scim/v2/${directory.id}/Users`, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'ada@hooks.test', active: true }, directory.bearer_token, 'application/scim+json');
+      await receiver.until((r) => r.delivered.size >= 1, 30_000);
+      const hook = [...receiver.delivered.values()][0]!;
+      const event = new Webhook(endpoint.secret).verify(hook.body, hook.headers as Record<string, string>) as { type: string; data: { user_name: string } };
+      assert.equal(event.type, 'directory.user.created');
+      assert.equal(event.data.user_name, 'ada@hooks.test');
+      cli.child.kill('SIGTERM');
+      assert.equal(await cli.exited, 0);
+    } finally {
+      if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
+      await receiver.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
