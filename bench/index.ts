@@ -22,6 +22,10 @@ async function main(): Promise<void> {
     out(['## Webhooks', '', ...(await benchWebhooks())]);
   }
   if (only === 'webhooks') return;
+  if (only === 'acs') {
+    out(['## SAML ACS to code', '', ...(await benchSamlAcs())]);
+    return;
+  }
   process.stderr.write('SAML checks...\n');
   out(['## SAML response checks', '', ...(await benchSamlChecks())]);
   process.stderr.write('SAML verifiers side by side...\n');

@@ -110,10 +110,7 @@ export function signInCore(deps: BrokerDeps) {
     const entry = auditEntry(actor, what, outcome, { metadata });
     if (connection.id === null) return void (await deps.store.auditLogs.append(entry));
     const event = loginEvent(connection.id, connection.organizationId, outcome, metadata, profile);
-    await deps.store.transaction(async (tx) => {
-      await tx.auditLogs.append(entry);
-      await tx.outbox.append([event]);
-    });
+    await deps.store.outbox.appendWithAudit([event], entry);
   }
 
   return { open, openOidc, openSaml, signIn, auditedFor, requireActive, recordLogin };

@@ -3,6 +3,7 @@
 // Prisma repositories (inside audited transactions); the delivery engine's hot path is plain SQL
 // (webhook-sql/), a statement or two per delivery.
 import type { Page, PageRequest } from './records.js';
+import type { AuditLogInput } from './store.js';
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
 
@@ -72,6 +73,11 @@ export interface OutboxRepository {
    * sequence order is commit order and a feed reader never sees a gap filled in later.
    */
   append(events: OutboxEventInput[]): Promise<void>;
+  /**
+   * Appends events and one audit entry in a single statement (its own transaction, lock
+   * included): for writes that are nothing but their record, such as a sign-in.
+   */
+  appendWithAudit(events: OutboxEventInput[], audit: AuditLogInput): Promise<void>;
   /** Like append, for an event only one endpoint receives (a test event): no fan-out, not in the feed. */
   appendDirect(event: OutboxEventInput, endpointId: string, deliveryId: string): Promise<void>;
   /** The events feed, in sequence order; test events are not part of it. */
