@@ -20,6 +20,7 @@ import { webhookDeliveryRepository, webhookEndpointRepository } from './reposito
 import { createDeliveryEngineStore } from './webhook-sql/index.js';
 import type { Repositories, Store } from './store.js';
 import { commitSignal } from './commit-signal.js';
+import { oidcPayloadSql } from './oidc-sql.js';
 
 export interface PrismaStoreOptions {
   databaseUrl: string;
@@ -68,8 +69,10 @@ export function createPrismaStore(options: PrismaStoreOptions): Store {
     ? new pg.Pool({ connectionString: options.databaseUrl, max: 4, connectionTimeoutMillis: 5_000, options: '-c synchronous_commit=off' })
     : pool;
   const committed = commitSignal();
+  const root = repositories(prisma, committed.notify);
   return {
-    ...repositories(prisma, committed.notify),
+    ...root,
+    oidcPayloads: { ...root.oidcPayloads, ...oidcPayloadSql(pool) },
     directoryData: createDirectoryDataStore(pool, committed.notify),
     deliveries: createDeliveryEngineStore(bookkeeping),
     onEventsCommitted: committed.subscribe,
