@@ -21,6 +21,7 @@ import { createDeliveryEngineStore } from './webhook-sql/index.js';
 import type { Repositories, Store } from './store.js';
 import { commitSignal } from './commit-signal.js';
 import { oidcPayloadSql } from './oidc-sql.js';
+import { loginAttemptSql, profileSql, samlAssertionSql } from './login-sql.js';
 
 export interface PrismaStoreOptions {
   databaseUrl: string;
@@ -72,7 +73,11 @@ export function createPrismaStore(options: PrismaStoreOptions): Store {
   const root = repositories(prisma, committed.notify);
   return {
     ...root,
+    // The sign-in path in plain SQL (Prisma's per-query CPU dominated a login); transactions keep Prisma.
     oidcPayloads: { ...root.oidcPayloads, ...oidcPayloadSql(pool) },
+    loginAttempts: { ...root.loginAttempts, ...loginAttemptSql(pool) },
+    samlAssertions: { ...root.samlAssertions, ...samlAssertionSql(pool) },
+    profiles: profileSql(pool),
     directoryData: createDirectoryDataStore(pool, committed.notify),
     deliveries: createDeliveryEngineStore(bookkeeping),
     onEventsCommitted: committed.subscribe,

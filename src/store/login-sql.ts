@@ -1,0 +1,57 @@
+// The sign-in path's own rows in plain SQL over the shared pool (a login touches each once or
+// twice): login attempts, SAML assertion replay records and profiles. Same tables and semantics as
+// the Prisma repositories, which keep everything off the hot path.
+import type pg from 'pg';
+import { newId } from './ids.js';
+import type { LoginAttemptRecord, ProfileRecord } from './records.js';
+import type { LoginAttemptRepository, ProfileRepository, SamlAssertionRepository } from './store.js';
+
+const PROFILE_COLUMNS = `id, organization_id AS "organizationId", connection_id AS "connectionId", connection_type AS "connectionType", idp_id AS "idpId", email,
+  email_verified AS "emailVerified", first_name AS "firstName", last_name AS "lastName", name, groups, roles, custom_attributes AS "customAttributes",
+  raw_attributes AS "rawAttributes", directory_user_id AS "directoryUserId", first_login_at AS "firstLoginAt", last_login_at AS "lastLoginAt"`;
+
+const ATTEMPT_COLUMNS = `id, organization_id AS "organizationId", connection_id AS "connectionId", interaction_uid AS "interactionUid", stash, created_at AS "createdAt", expires_at AS "expiresAt"`;
+
+export function loginAttemptSql(pool: pg.Pool): Pick<LoginAttemptRepository, 'create' | 'consume' | 'peek'> {
+  return {
+    async create(a) {
+      const { rows } = await pool.query<LoginAttemptRecord>(
+        `INSERT INTO login_attempts (id, organization_id, connection_id, interaction_uid, stash, expires_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6) RETURNING ${ATTEMPT_COLUMNS}`,
+        [a.id, a.organizationId, a.connectionId, a.interactionUid, JSON.stringify(a.stash), a.expiresAt],
+      );
+      return rows[0]!;
+    },
+    // Get-and-delete: of two concurrent consumers only one gets the row.
+    consume: async (id) => (await pool.query<LoginAttemptRecord>(`DELETE FROM login_attempts WHERE id = $1 RETURNING ${ATTEMPT_COLUMNS}`, [id])).rows[0],
+    peek: async (id) => (await pool.query<LoginAttemptRecord>(`SELECT ${ATTEMPT_COLUMNS} FROM login_attempts WHERE id = $1`, [id])).rows[0],
+  };
+}
+
+export function samlAssertionSql(pool: pg.Pool): Pick<SamlAssertionRepository, 'recordUse'> {
+  return {
+    // The primary key decides between concurrent posts of one assertion, on any number of nodes.
+    recordUse: async (connectionId, assertionId, expiresAt) =>
+      (await pool.query('INSERT INTO saml_assertion_uses (connection_id, assertion_id, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [connectionId, assertionId, expiresAt])).rowCount === 1,
+  };
+}
+
+export function profileSql(pool: pg.Pool): ProfileRepository {
+  return {
+    async recordLogin(p, at) {
+      const { rows } = await pool.query<ProfileRecord>(
+        `INSERT INTO profiles (id, organization_id, connection_id, connection_type, idp_id, email, email_verified, first_name, last_name, name, groups, roles,
+           custom_attributes, raw_attributes, directory_user_id, first_login_at, last_login_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[], $12::text[], $13::jsonb, $14::jsonb, $15, $16, $16)
+         ON CONFLICT (connection_id, idp_id) DO UPDATE SET organization_id = EXCLUDED.organization_id, connection_type = EXCLUDED.connection_type,
+           email = EXCLUDED.email, email_verified = EXCLUDED.email_verified, first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, name = EXCLUDED.name,
+           groups = EXCLUDED.groups, roles = EXCLUDED.roles, custom_attributes = EXCLUDED.custom_attributes, raw_attributes = EXCLUDED.raw_attributes,
+           directory_user_id = EXCLUDED.directory_user_id, last_login_at = EXCLUDED.last_login_at
+         RETURNING ${PROFILE_COLUMNS}`,
+        [newId('prof'), p.organizationId, p.connectionId, p.connectionType, p.idpId, p.email, p.emailVerified, p.firstName, p.lastName, p.name, p.groups, p.roles,
+          JSON.stringify(p.customAttributes), JSON.stringify(p.rawAttributes), p.directoryUserId, at],
+      );
+      return rows[0]!;
+    },
+    find: async (id) => (await pool.query<ProfileRecord>(`SELECT ${PROFILE_COLUMNS} FROM profiles WHERE id = $1`, [id])).rows[0],
+  };
+}
