@@ -3,8 +3,9 @@
 // the Prisma repositories, which keep everything off the hot path.
 import type pg from 'pg';
 import { newId } from './ids.js';
-import type { LoginAttemptRecord, ProfileRecord } from './records.js';
-import type { LoginAttemptRepository, ProfileRepository, SamlAssertionRepository } from './store.js';
+import { NotFound } from '../errors.js';
+import type { ConnectionRecord, LoginAttemptRecord, ProfileRecord } from './records.js';
+import type { ConnectionRepository, LoginAttemptRepository, ProfileRepository, SamlAssertionRepository } from './store.js';
 
 const PROFILE_COLUMNS = `id, organization_id AS "organizationId", connection_id AS "connectionId", connection_type AS "connectionType", idp_id AS "idpId", email,
   email_verified AS "emailVerified", first_name AS "firstName", last_name AS "lastName", name, groups, roles, custom_attributes AS "customAttributes",
@@ -24,6 +25,20 @@ export function loginAttemptSql(pool: pg.Pool): Pick<LoginAttemptRepository, 'cr
     // Get-and-delete: of two concurrent consumers only one gets the row.
     consume: async (id) => (await pool.query<LoginAttemptRecord>(`DELETE FROM login_attempts WHERE id = $1 RETURNING ${ATTEMPT_COLUMNS}`, [id])).rows[0],
     peek: async (id) => (await pool.query<LoginAttemptRecord>(`SELECT ${ATTEMPT_COLUMNS} FROM login_attempts WHERE id = $1`, [id])).rows[0],
+  };
+}
+
+const CONNECTION_COLUMNS = `c.id, c.organization_id AS "organizationId", c.type, c.name, c.preset, c.status, c.config, c.attribute_mapping AS "attributeMapping",
+  c.created_at AS "createdAt", c.updated_at AS "updatedAt"`;
+
+/** A connection read on the sign-in path (in plain SQL like the rest of it). */
+export function connectionSql(pool: pg.Pool): Pick<ConnectionRepository, 'get'> {
+  return {
+    async get(id) {
+      const { rows } = await pool.query<ConnectionRecord>(`SELECT ${CONNECTION_COLUMNS} FROM connections c WHERE c.id = $1`, [id]);
+      if (!rows[0]) throw new NotFound('connection not found');
+      return rows[0];
+    },
   };
 }
 

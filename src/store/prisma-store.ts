@@ -21,7 +21,7 @@ import { createDeliveryEngineStore } from './webhook-sql/index.js';
 import type { Repositories, Store } from './store.js';
 import { commitSignal } from './commit-signal.js';
 import { oidcPayloadSql } from './oidc-sql.js';
-import { loginAttemptSql, profileSql, samlAssertionSql } from './login-sql.js';
+import { connectionSql, loginAttemptSql, profileSql, samlAssertionSql } from './login-sql.js';
 
 export interface PrismaStoreOptions {
   databaseUrl: string;
@@ -78,6 +78,7 @@ export function createPrismaStore(options: PrismaStoreOptions): Store {
     loginAttempts: { ...root.loginAttempts, ...loginAttemptSql(pool) },
     samlAssertions: { ...root.samlAssertions, ...samlAssertionSql(pool) },
     profiles: profileSql(pool),
+    connections: { ...root.connections, ...connectionSql(pool) },
     directoryData: createDirectoryDataStore(pool, committed.notify),
     deliveries: createDeliveryEngineStore(bookkeeping),
     onEventsCommitted: committed.subscribe,

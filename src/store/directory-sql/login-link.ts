@@ -8,25 +8,24 @@ const GROUP_NAMES = `ARRAY(SELECT g.resource->>'displayName' FROM directory_memb
 
 export function loginLinkReads(db: Queryable): Pick<DirectoryReads, 'findLoginLink' | 'loginState'> {
   return {
+    // One round trip: the profile's earlier link and the matching user, found together.
     async findLoginLink(identity) {
-      const [previous] = await rows<{ directory_user_id: string | null }>(
+      const [row] = await rows<{ previous: string | null; id: string | null; active: boolean | null; groups: string[] | null }>(
         db,
-        'SELECT directory_user_id FROM profiles WHERE connection_id = $1 AND idp_id = $2',
-        [identity.connectionId, identity.idpId],
+        `SELECT p.previous, f.id, f.active, f.groups
+           FROM (SELECT (SELECT directory_user_id FROM profiles WHERE connection_id = $4 AND idp_id = $2) AS previous) p
+           LEFT JOIN LATERAL (
+             SELECT u.id, u.active, ${GROUP_NAMES} AS groups
+               FROM directory_users u JOIN directories d ON d.id = u.directory_id
+              WHERE d.organization_id = $1
+                AND (u.id = p.previous OR u.external_id = $2 OR u.user_name_key = lower($2) OR ($3::text IS NOT NULL AND u.email_keys @> ARRAY[$3::text]))
+              -- The user linked before wins (its email may have changed), then externalId, userName, email.
+              ORDER BY (u.id = p.previous) DESC NULLS LAST, (u.external_id = $2) DESC NULLS LAST, (u.user_name_key = lower($2)) DESC, u.active DESC, u.id
+              LIMIT 1) f ON true`,
+        [identity.organizationId, identity.idpId, identity.verifiedEmail?.toLowerCase() ?? null, identity.connectionId],
       );
-      const previousUserId = previous?.directory_user_id ?? null;
-      // The user linked before wins (its email may have changed), then externalId, userName, email.
-      const [found] = await rows<{ id: string; active: boolean; groups: string[] }>(
-        db,
-        `SELECT u.id, u.active, ${GROUP_NAMES} AS groups
-           FROM directory_users u JOIN directories d ON d.id = u.directory_id
-          WHERE d.organization_id = $1
-            AND (u.id = $4 OR u.external_id = $2 OR u.user_name_key = lower($2) OR ($3::text IS NOT NULL AND u.email_keys @> ARRAY[$3::text]))
-          ORDER BY (u.id = $4) DESC NULLS LAST, (u.external_id = $2) DESC NULLS LAST, (u.user_name_key = lower($2)) DESC, u.active DESC, u.id
-          LIMIT 1`,
-        [identity.organizationId, identity.idpId, identity.verifiedEmail?.toLowerCase() ?? null, previousUserId],
-      );
-      return { user: found, previousUserId };
+      const user = row?.id ? { id: row.id, active: row.active === true, groups: row.groups ?? [] } : undefined;
+      return { user, previousUserId: row?.previous ?? null };
     },
 
     async loginState(userId) {
