@@ -4,8 +4,10 @@
 import type pg from 'pg';
 import { newId } from './ids.js';
 import { NotFound } from '../errors.js';
-import type { ConnectionRecord, LoginAttemptRecord, ProfileRecord } from './records.js';
-import type { ConnectionRepository, LoginAttemptRepository, ProfileRepository, SamlAssertionRepository } from './store.js';
+import { APPEND_WITH_AUDIT, appendWithAuditValues } from './repositories/outbox.js';
+import type { OutboxRepository } from './webhook-data.js';
+import type { Application, ConnectionRecord, LoginAttemptRecord, ProfileRecord } from './records.js';
+import type { ApplicationRepository, ConnectionRepository, LoginAttemptRepository, ProfileRepository, SamlAssertionRepository } from './store.js';
 
 const PROFILE_COLUMNS = `id, organization_id AS "organizationId", connection_id AS "connectionId", connection_type AS "connectionType", idp_id AS "idpId", email,
   email_verified AS "emailVerified", first_name AS "firstName", last_name AS "lastName", name, groups, roles, custom_attributes AS "customAttributes",
@@ -42,6 +44,33 @@ export function connectionSql(pool: pg.Pool): Pick<ConnectionRepository, 'get'> 
   };
 }
 
+interface ApplicationRow extends Omit<Application, 'secrets' | 'createdAt' | 'updatedAt'> {
+  createdAt: Date;
+  updatedAt: Date;
+  secrets: Array<{ id: string; prefix: string; secretHash: string; createdAt: string; expiresAt: string | null }>;
+}
+
+/** oidc-provider looks its client up on every authorize and token request: one statement, secrets included. */
+export function applicationSql(pool: pg.Pool): Pick<ApplicationRepository, 'findByClientId'> {
+  return {
+    async findByClientId(clientId) {
+      const { rows } = await pool.query<ApplicationRow>(
+        `SELECT a.id, a.client_id AS "clientId", a.name, a.organization_id AS "organizationId", a.token_endpoint_auth_method AS "tokenEndpointAuthMethod",
+                a.redirect_uris AS "redirectUris", a.post_logout_redirect_uris AS "postLogoutRedirectUris", a.initiate_login_uri AS "initiateLoginUri",
+                a.id_token_signed_response_alg AS "idTokenSignedResponseAlg", a.created_at AS "createdAt", a.updated_at AS "updatedAt",
+                COALESCE((SELECT json_agg(json_build_object('id', s.id, 'prefix', s.prefix, 'secretHash', s.secret_hash, 'createdAt', s.created_at, 'expiresAt', s.expires_at) ORDER BY s.id DESC)
+                            FROM application_secrets s WHERE s.application_id = a.id), '[]') AS secrets
+           FROM applications a WHERE a.client_id = $1`,
+        [clientId],
+      );
+      const row = rows[0];
+      if (!row) return undefined;
+      const secrets = row.secrets.map((x) => ({ id: x.id, prefix: x.prefix, secretHash: x.secretHash, createdAt: new Date(x.createdAt), expiresAt: x.expiresAt === null ? null : new Date(x.expiresAt) }));
+      return { ...row, secrets };
+    },
+  };
+}
+
 export function samlAssertionSql(pool: pg.Pool): Pick<SamlAssertionRepository, 'recordUse'> {
   return {
     // The primary key decides between concurrent posts of one assertion, on any number of nodes.
@@ -68,5 +97,15 @@ export function profileSql(pool: pg.Pool): ProfileRepository {
       return rows[0]!;
     },
     find: async (id) => (await pool.query<ProfileRecord>(`SELECT ${PROFILE_COLUMNS} FROM profiles WHERE id = $1`, [id])).rows[0],
+  };
+}
+
+/** A sign-in's audit entry and event, one statement on the pool (see APPEND_WITH_AUDIT). */
+export function outboxSql(pool: pg.Pool, appended: () => void): Pick<OutboxRepository, 'appendWithAudit'> {
+  return {
+    async appendWithAudit(events, audit) {
+      await pool.query(APPEND_WITH_AUDIT, appendWithAuditValues(events, audit));
+      if (events.length > 0) appended();
+    },
   };
 }

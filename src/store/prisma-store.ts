@@ -21,7 +21,7 @@ import { createDeliveryEngineStore } from './webhook-sql/index.js';
 import type { Repositories, Store } from './store.js';
 import { commitSignal } from './commit-signal.js';
 import { oidcPayloadSql } from './oidc-sql.js';
-import { connectionSql, loginAttemptSql, profileSql, samlAssertionSql } from './login-sql.js';
+import { applicationSql, connectionSql, loginAttemptSql, outboxSql, profileSql, samlAssertionSql } from './login-sql.js';
 
 export interface PrismaStoreOptions {
   databaseUrl: string;
@@ -79,6 +79,8 @@ export function createPrismaStore(options: PrismaStoreOptions): Store {
     samlAssertions: { ...root.samlAssertions, ...samlAssertionSql(pool) },
     profiles: profileSql(pool),
     connections: { ...root.connections, ...connectionSql(pool) },
+    applications: { ...root.applications, ...applicationSql(pool) },
+    outbox: { ...root.outbox, ...outboxSql(pool, committed.notify) },
     directoryData: createDirectoryDataStore(pool, committed.notify),
     deliveries: createDeliveryEngineStore(bookkeeping),
     onEventsCommitted: committed.subscribe,
