@@ -2,7 +2,7 @@
 // Gatehouse's redirect back into oidc-provider, receive the code at the product's redirect_uri.
 // Each login's authorize -> AuthnRequest leg is prepared beforehand and not timed. The gateway runs
 // in its own process; the load client here still shares the machine's cores with it.
-import { createServer } from 'node:http';
+import http, { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connectorTypes, idpPresets } from '../connectors/index.js';
 import { cliContext } from '../src/admin/context.js';
@@ -61,12 +61,29 @@ export async function prepareLogin(gw: Gateway) {
   return { browser, acsUrl, fields: { SAMLResponse: samlResponse, RelayState: request.relayState! } };
 }
 
+// The timed client speaks node:http with keep-alive (fetch would cost the shared cores more than
+// the gateway's own work), carrying the cookies the untimed authorize leg left in the browser.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+function send(url: string, method: 'GET' | 'POST', cookie: string, body?: string): Promise<{ status: number; location: string; text: string }> {
+  const headers: Record<string, string | number> = { cookie, ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) }) };
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, location: String(res.headers.location ?? ''), text: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 async function acsToCode(gw: Gateway, login: Awaited<ReturnType<typeof prepareLogin>>): Promise<void> {
-  const acs = await login.browser.post(login.acsUrl, login.fields);
-  if (acs.status !== 303) throw new Error(`ACS answered ${acs.status}: ${(await acs.text()).slice(0, 300)}`);
-  const resumed = await login.browser.get(new URL(acs.headers.get('location')!, gw.url).href);
-  const location = resumed.headers.get('location') ?? '';
-  if (!location.startsWith(REDIRECT) || !new URL(location).searchParams.get('code')) throw new Error(`no code: ${resumed.status} ${location}`);
+  const cookie = login.browser.cookieHeader();
+  const acs = await send(login.acsUrl, 'POST', cookie, new URLSearchParams(login.fields).toString());
+  if (acs.status !== 303) throw new Error(`ACS answered ${acs.status}: ${acs.text.slice(0, 300)}`);
+  const resumed = await send(new URL(acs.location, gw.url).href, 'GET', cookie);
+  if (!resumed.location.startsWith(REDIRECT) || !new URL(resumed.location).searchParams.get('code')) throw new Error(`no code: ${resumed.status} ${resumed.location}`);
 }
 
 /** RFC 7636's example pair: prepareLogin sends its challenge. */

@@ -3,6 +3,11 @@
 export class Browser {
   private readonly cookies = new Map<string, string>();
 
+  /** The Cookie header this browser would send (for clients that take over its session). */
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
   async get(url: string): Promise<Response> {
     return this.send(url, { method: 'GET' });
   }
