@@ -35,10 +35,11 @@ export function samlLogin(deps: BrokerDeps, core: SignInCore) {
     }
     const acsUrl = `${deps.publicUrl}${samlAcsPath(connection.id)}`;
     const verdict = await connector.handleResponse({ stash: attempt?.stash as Stash | undefined, params, callbackUrl: acsUrl, now });
-    if (!(await deps.store.samlAssertions.recordUse(connection.id, verdict.assertionId, verdict.replayableUntil))) {
-      throw new UpstreamRejected('This sign-in response was already used. Start the sign-in again.', { code: 'saml_replay', detail: `assertion ${verdict.assertionId} was already accepted` });
-    }
-    return { identity: verdict.identity as UpstreamIdentity, applicationId: connector.idpInitiated.applicationId };
+    // Not awaited here: the caller lets reads overlap with it and writes nothing before it passed.
+    const replayChecked = deps.store.samlAssertions.recordUse(connection.id, verdict.assertionId, verdict.replayableUntil).then((fresh) => {
+      if (!fresh) throw new UpstreamRejected('This sign-in response was already used. Start the sign-in again.', { code: 'saml_replay', detail: `assertion ${verdict.assertionId} was already accepted` });
+    });
+    return { identity: verdict.identity as UpstreamIdentity, applicationId: connector.idpInitiated.applicationId, replayChecked };
   }
 
   return {
@@ -54,12 +55,18 @@ export function samlLogin(deps: BrokerDeps, core: SignInCore) {
         params.RelayState ? deps.store.loginAttempts.consume(params.RelayState) : undefined,
       ]);
       const testLink = testLinkOf(attempt);
-      if (attempt && testLink) return recordTest(deps, connection, testLink, async () => (await checkResponse(connection, attempt, params, deps.clock())).identity);
+      if (attempt && testLink) {
+        return recordTest(deps, connection, testLink, async () => {
+          const checked = await checkResponse(connection, attempt, params, deps.clock());
+          await checked.replayChecked;
+          return checked.identity;
+        });
+      }
       return auditedFor(connection, async () => {
         const now = deps.clock();
         requireActive(connection);
-        const { identity, applicationId } = await checkResponse(connection, attempt, params, now);
-        const profile = await signIn(connection, identity, now);
+        const { identity, applicationId, replayChecked } = await checkResponse(connection, attempt, params, now);
+        const profile = await signIn(connection, identity, now, replayChecked);
         return attempt ? { kind: 'sp_initiated', interactionUid: attempt.interactionUid, profile } : { kind: 'idp_initiated', connection, profile, applicationId };
       });
     },

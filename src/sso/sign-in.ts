@@ -51,17 +51,24 @@ export function signInCore(deps: BrokerDeps) {
     if (connector.protocol !== 'saml') throw new UpstreamRejected('This connection does not sign in over SAML.', { code: 'connection_protocol_mismatch' });
     return connector;
   };
-  /** Maps the identity through the connection's attribute mapping and records the login. */
-  async function signIn(connection: ConnectionRecord, identity: UpstreamIdentity, now: Date): Promise<ProfileRecord> {
+  /**
+   * Maps the identity through the connection's attribute mapping and records the login. `gate`: a
+   * check still running (the SAML replay record) that must pass before anything is written; the
+   * directory lookup overlaps with it.
+   */
+  async function signIn(connection: ConnectionRecord, identity: UpstreamIdentity, now: Date, gate: Promise<unknown> = Promise.resolve()): Promise<ProfileRecord> {
     const protocol = deps.registry[connection.type]?.protocol ?? 'saml';
     const mapped = applyAttributeMapping(identity, effectiveMapping(deps.presets, connection, protocol));
     const email = mapped.email?.toLowerCase() ?? null;
-    const directoryUserId = await linkDirectoryUser(deps.store.directoryData, {
-      organizationId: connection.organizationId,
-      connectionId: connection.id,
-      idpId: identity.idpId,
-      verifiedEmail: identity.emailVerified ? email : null,
-    });
+    const [, directoryUserId] = await Promise.all([
+      gate,
+      linkDirectoryUser(deps.store.directoryData, {
+        organizationId: connection.organizationId,
+        connectionId: connection.id,
+        idpId: identity.idpId,
+        verifiedEmail: identity.emailVerified ? email : null,
+      }),
+    ]);
     const profile = await deps.store.profiles.recordLogin(
       {
         organizationId: connection.organizationId,

@@ -19,12 +19,18 @@ function unpack(row: Row | undefined): Record<string, unknown> | undefined {
   return row.consumed_at ? { ...row.payload, consumed: Math.floor(row.consumed_at.getTime() / 1000) } : row.payload;
 }
 
-export function oidcPayloadSql(pool: pg.Pool): Hot {
+/**
+ * `relaxed`: a pool with synchronous_commit off, for upserts only. Losing the last milliseconds of
+ * them in a Postgres crash only ever takes access away (an interaction, session, grant, code or
+ * token that is gone means signing in again); consumes and deletes, whose loss could bring back a
+ * used code or a revoked session, stay fully durable on `pool`.
+ */
+export function oidcPayloadSql(pool: pg.Pool, relaxed: pg.Pool = pool): Hot {
   const one = async (where: string, values: unknown[]) =>
     unpack((await pool.query<Row>(`SELECT payload, consumed_at FROM oidc_payloads WHERE kind = $1 AND ${where} AND ${LIVE} LIMIT 1`, values)).rows[0]);
   return {
     async upsert(kind, id, payload, expiresAt) {
-      await pool.query(
+      await relaxed.query(
         `INSERT INTO oidc_payloads (kind, id, payload, grant_id, account_id, user_code, uid, expires_at) VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8)
          ON CONFLICT (kind, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id, account_id = EXCLUDED.account_id,
            user_code = EXCLUDED.user_code, uid = EXCLUDED.uid, expires_at = EXCLUDED.expires_at`,

@@ -30,12 +30,13 @@ export interface PrismaStoreOptions {
   /** Interactive transactions longer than this are rolled back. */
   transactionTimeoutMs?: number;
   /**
-   * Webhook delivery bookkeeping (claims, outcomes, fan-out) on its own small pool with
-   * synchronous_commit off: a crash can lose its last few milliseconds, which re-sends a
-   * delivery (at-least-once allows it) but never loses an event, whose outbox row commits
-   * durably with its change. Not for the embedded Postgres (one session).
+   * Writes whose last milliseconds a crash may lose, on their own small pool with
+   * synchronous_commit off: webhook delivery bookkeeping (claims, outcomes, fan-out; a loss
+   * re-sends a delivery, which at-least-once allows, never loses an event, whose outbox row
+   * commits durably with its change) and oidc-provider's upserts (a loss only means signing in
+   * again; see oidc-sql.ts). Not for the embedded Postgres (one session).
    */
-  asyncDeliveryBookkeeping?: boolean;
+  asyncCommitPool?: boolean;
 }
 
 /** `appended` is told when the outbox repository appends events (to signal them after commit). */
@@ -66,7 +67,7 @@ export function createPrismaStore(options: PrismaStoreOptions): Store {
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.maxConnections ?? 10, connectionTimeoutMillis: 5_000 });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const timeout = options.transactionTimeoutMs ?? 15_000;
-  const bookkeeping = options.asyncDeliveryBookkeeping
+  const relaxed = options.asyncCommitPool
     ? new pg.Pool({ connectionString: options.databaseUrl, max: 4, connectionTimeoutMillis: 5_000, options: '-c synchronous_commit=off' })
     : pool;
   const committed = commitSignal();
@@ -74,7 +75,7 @@ export function createPrismaStore(options: PrismaStoreOptions): Store {
   return {
     ...root,
     // The sign-in path in plain SQL (Prisma's per-query CPU dominated a login); transactions keep Prisma.
-    oidcPayloads: { ...root.oidcPayloads, ...oidcPayloadSql(pool) },
+    oidcPayloads: { ...root.oidcPayloads, ...oidcPayloadSql(pool, relaxed) },
     loginAttempts: { ...root.loginAttempts, ...loginAttemptSql(pool) },
     samlAssertions: { ...root.samlAssertions, ...samlAssertionSql(pool) },
     profiles: profileSql(pool),
@@ -82,7 +83,7 @@ export function createPrismaStore(options: PrismaStoreOptions): Store {
     applications: { ...root.applications, ...applicationSql(pool) },
     outbox: { ...root.outbox, ...outboxSql(pool, committed.notify) },
     directoryData: createDirectoryDataStore(pool, committed.notify),
-    deliveries: createDeliveryEngineStore(bookkeeping),
+    deliveries: createDeliveryEngineStore(relaxed),
     onEventsCommitted: committed.subscribe,
     transaction: async (fn) => {
       let appended = false;
@@ -96,7 +97,7 @@ export function createPrismaStore(options: PrismaStoreOptions): Store {
     close: async () => {
       await prisma.$disconnect();
       await pool.end();
-      if (bookkeeping !== pool) await bookkeeping.end();
+      if (relaxed !== pool) await relaxed.end();
     },
   };
 }

@@ -44,7 +44,8 @@ export function testConfig(databaseUrl: string, extra: Record<string, string> = 
 export async function startTestGateway(label: string, env: Record<string, string> = {}, options: { maxConnections?: number } = {}): Promise<TestGateway> {
   const databaseUrl = await createMigratedDatabase(label);
   const config = testConfig(databaseUrl, env);
-  const store = createPrismaStore({ databaseUrl, maxConnections: options.maxConnections ?? 5 });
+  // As in production (src/cli/gateway.ts): the relaxed-durability pool is created lazily, on first use.
+  const store = createPrismaStore({ databaseUrl, maxConnections: options.maxConnections ?? 5, asyncCommitPool: true });
   const secretBox = createSecretBox(config.security.encryptionKey!);
   const gateway = { clock: () => new Date(), publicUrl: config.http.publicUrl, fetch: createGuardedFetch({ allowInsecure: true }), allowInsecureOutbound: true };
   const services = adminServices(store, { registry: connectorTypes, presets: idpPresets, secretBox, gateway });
