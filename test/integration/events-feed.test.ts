@@ -3,18 +3,12 @@ import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import { newId } from '../../src/store/ids.js';
 import type { OutboxEventInput } from '../../src/store/webhook-data.js';
+import type { EventBody } from '../../src/webhooks/body.js';
 import { bearer, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { requires } from '../support/services.js';
 
-interface FeedEvent {
-  id: string;
-  type: string;
-  sequence: number;
-  created_at: string;
-  organization_id: string | null;
-  directory_id?: string;
-  data: Record<string, unknown>;
-}
+/** The feed lists each event as the JSON a webhook receiver gets. */
+type FeedEvent = EventBody;
 interface Feed {
   data: FeedEvent[];
   list_metadata: { after: string; has_more: boolean };
