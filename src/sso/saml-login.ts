@@ -11,11 +11,11 @@ export const samlAcsPath = (connectionId: string) => `/saml/${encodeURIComponent
 
 export type SamlLoginResult =
   | TestOutcome
-  | { kind: 'sp_initiated'; interactionUid: string; profile: ProfileRecord }
+  | { kind: 'sp_initiated'; interactionUid: string; profile: ProfileRecord; recorded: Promise<void> }
   | { kind: 'idp_initiated'; connection: ConnectionRecord; profile: ProfileRecord; applicationId: string | undefined };
 
 export function samlLogin(deps: BrokerDeps, core: SignInCore) {
-  const { openSaml, signIn, auditedFor, requireActive } = core;
+  const { openSaml, signInDeferred, auditedFor, requireActive } = core;
 
   /** Every check of a response bar the connection's status (a draft is tested before it goes live). */
   async function checkResponse(connection: ConnectionRecord, attempt: LoginAttemptRecord | undefined, params: Record<string, string>, now: Date) {
@@ -66,8 +66,11 @@ export function samlLogin(deps: BrokerDeps, core: SignInCore) {
         const now = deps.clock();
         requireActive(connection);
         const { identity, applicationId, replayChecked } = await checkResponse(connection, attempt, params, now);
-        const profile = await signIn(connection, identity, now, replayChecked);
-        return attempt ? { kind: 'sp_initiated', interactionUid: attempt.interactionUid, profile } : { kind: 'idp_initiated', connection, profile, applicationId };
+        const { profile, recorded } = await signInDeferred(connection, identity, now, replayChecked);
+        // SP-initiated: the record overlaps with completing the interaction (the route awaits it).
+        if (attempt) return { kind: 'sp_initiated', interactionUid: attempt.interactionUid, profile, recorded };
+        await recorded;
+        return { kind: 'idp_initiated', connection, profile, applicationId };
       });
     },
 

@@ -56,7 +56,7 @@ export function signInCore(deps: BrokerDeps) {
    * check still running (the SAML replay record) that must pass before anything is written; the
    * directory lookup overlaps with it.
    */
-  async function signIn(connection: ConnectionRecord, identity: UpstreamIdentity, now: Date, gate: Promise<unknown> = Promise.resolve()): Promise<ProfileRecord> {
+  async function signInDeferred(connection: ConnectionRecord, identity: UpstreamIdentity, now: Date, gate: Promise<unknown> = Promise.resolve()): Promise<{ profile: ProfileRecord; recorded: Promise<void> }> {
     const protocol = deps.registry[connection.type]?.protocol ?? 'saml';
     const mapped = applyAttributeMapping(identity, effectiveMapping(deps.presets, connection, protocol));
     const email = mapped.email?.toLowerCase() ?? null;
@@ -88,7 +88,16 @@ export function signInCore(deps: BrokerDeps) {
       },
       now,
     );
-    await recordLogin(connection, 'success', { idp_id: identity.idpId }, profile);
+    const recorded = recordLogin(connection, 'success', { idp_id: identity.idpId }, profile);
+    // Awaited by the caller before the login completes; never left unobserved meanwhile.
+    recorded.catch(() => undefined);
+    return { profile, recorded };
+  }
+
+  /** signInDeferred, its audit entry and event written before it returns. */
+  async function signIn(connection: ConnectionRecord, identity: UpstreamIdentity, now: Date, gate?: Promise<unknown>): Promise<ProfileRecord> {
+    const { profile, recorded } = await signInDeferred(connection, identity, now, gate);
+    await recorded;
     return profile;
   }
 
@@ -120,7 +129,7 @@ export function signInCore(deps: BrokerDeps) {
     await deps.store.outbox.appendWithAudit([event], entry);
   }
 
-  return { open, openOidc, openSaml, signIn, auditedFor, requireActive, recordLogin };
+  return { open, openOidc, openSaml, signIn, signInDeferred, auditedFor, requireActive, recordLogin };
 }
 
 export type SignInCore = ReturnType<typeof signInCore>;

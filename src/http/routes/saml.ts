@@ -36,7 +36,7 @@ export function samlRoutes(provider: Provider, broker: LoginBroker, idpInitiated
     }
     const result = await broker.finishSaml(connectionId(req), formFields(req.body));
     if (result.kind === 'setup_test') return void res.redirect(303, setupTestPath(result.test.id));
-    if (result.kind === 'sp_initiated') return completeInteraction(provider, result.interactionUid, result.profile.id, res);
+    if (result.kind === 'sp_initiated') return completeInteraction(provider, result.interactionUid, result.profile.id, res, result.recorded);
     await idpInitiated.start(res, result.connection, result.profile, result.applicationId);
   });
 

@@ -60,7 +60,8 @@ export function ssoRoutes(provider: Provider, broker: LoginBroker, store: Store,
 }
 
 /** Ends an interaction with a signed-in profile and a grant; oidc-provider then issues the code. */
-export async function completeInteraction(provider: Provider, interactionUid: string, accountId: string, res: Response): Promise<void> {
+/** `before`: what must have committed before the browser moves on (the login's audit entry and event). */
+export async function completeInteraction(provider: Provider, interactionUid: string, accountId: string, res: Response, before?: Promise<void>): Promise<void> {
   const interaction = await provider.Interaction.find(interactionUid);
   if (!interaction) throw new InvalidRequest('This sign-in session expired; start again from the application.', { code: 'interaction_expired' });
   const grant = new provider.Grant({ accountId, clientId: String(interaction.params.client_id) });
@@ -68,5 +69,6 @@ export async function completeInteraction(provider: Provider, interactionUid: st
   const grantId = await grant.save();
   interaction.result = { login: { accountId }, consent: { grantId } };
   await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
+  await before;
   res.redirect(303, interaction.returnTo);
 }
