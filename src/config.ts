@@ -15,6 +15,8 @@ export interface Config {
     readonly bodyLimitBytes: number;
     readonly trustProxy: boolean;
     readonly shutdownTimeoutMs: number;
+    /** `gatehouse worker` (no HTTP API) serves /healthz, /readyz and /metrics on this port when set. */
+    readonly workerMetricsPort: number | undefined;
   };
   /** `url` undefined means the embedded Postgres kept under `dataDir`. */
   readonly database: { readonly url: string | undefined; readonly dataDir: string };
@@ -105,6 +107,7 @@ const envSchema = z.object({
   HTTP_BODY_LIMIT_BYTES: int(1024, 50 * 1024 * 1024, 1024 * 1024),
   TRUST_PROXY: flag,
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000, 10_000),
+  WORKER_METRICS_PORT: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(0).max(65535).optional(),
   DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
   GATEHOUSE_DATA_DIR: z.string().min(1).default('./data'),
   REDIS_URL: optionalUrl(['redis', 'rediss']),
@@ -157,6 +160,7 @@ export function loadConfig(env: Env = process.env): Config {
       bodyLimitBytes: e.HTTP_BODY_LIMIT_BYTES,
       trustProxy: e.TRUST_PROXY,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+      workerMetricsPort: e.WORKER_METRICS_PORT,
     },
     database: { url: e.DATABASE_URL, dataDir: e.GATEHOUSE_DATA_DIR },
     redis: { url: e.REDIS_URL },

@@ -3,7 +3,8 @@
 import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import { createApp } from '../http/app.js';
-import type { ReadinessCheck } from '../http/routes/health.js';
+import express from 'express';
+import { healthRoutes, type ReadinessCheck } from '../http/routes/health.js';
 import { listen } from '../http/server.js';
 import { bullmqRunner, MAINTENANCE_QUEUE } from '../jobs/bullmq-runner.js';
 import { dashboardQueues, WEBHOOK_QUEUE } from '../jobs/webhooks/bullmq.js';
@@ -109,6 +110,13 @@ export async function startGateway(
       stack.push(() => server.close());
       port = server.port;
       logger.info({ port, public_url: config.http.publicUrl, database: database.embedded ? 'embedded' : redactUrl(database.url) }, 'gateway listening');
+    }
+    if (!options.http && config.http.workerMetricsPort !== undefined) {
+      // A worker's delivery counters and latencies live in the worker: give Prometheus a door.
+      const health = express().use(healthRoutes(readiness, webhooks.metrics.registry));
+      const server = await listen(health, config.http.host, config.http.workerMetricsPort, config.http.shutdownTimeoutMs);
+      stack.push(() => server.close());
+      logger.info({ metrics_port: server.port }, 'worker metrics listening');
     }
     if (options.bootstrap) await bootstrapAdminKey(services.apiKeys, config, port);
     return { port, stop };

@@ -313,8 +313,8 @@ describe('webhook delivery under faults', { concurrency: true, ...(await require
       LOG_LEVEL: 'info',
       ...timingsEnv,
     };
-    const startWorker = async (): Promise<Cli> => {
-      const cli = defer(gatehouse(['worker'], env), (c) => killChild(c.child));
+    const startWorker = async (extra: Record<string, string> = {}): Promise<Cli> => {
+      const cli = defer(gatehouse(['worker'], { ...env, ...extra }), (c) => killChild(c.child));
       await cli.waitFor(/background workers started/);
       return cli;
     };
@@ -336,8 +336,13 @@ describe('webhook delivery under faults', { concurrency: true, ...(await require
 
     // With no worker running, the API node keeps handing off.
     await createUsers(dir, 'between', 5);
-    await startWorker();
+    const second = await startWorker({ WORKER_METRICS_PORT: '0' });
+    const [, metricsPort] = await second.waitFor(/"metrics_port":(\d+)/);
     const rows = await assertEveryEventDelivered(db, endpoint.id, receiver, 15);
+    // A worker serves no API, but Prometheus can still read what it delivered.
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    assert.match(metrics, /gatehouse_webhook_attempts_total\{result="succeeded"\} [1-9]/);
+    assert.equal((await fetch(`http://127.0.0.1:${metricsPort}/readyz`)).status, 200);
     for (const id of hungIds) assert.ok(requestsFor(receiver, id).length >= 2, `delivery ${id}: sent again by the new worker`);
     // The dead worker's claim counts as an attempt but never got into the log.
     for (const row of rows) assert.ok(row.attempts >= row.codes.length);
