@@ -198,4 +198,22 @@ describe('webhook delivery outcomes', await requires('postgres'), () => {
     for (const secret of [created.secret, rotated.secret]) assert.ok(new Webhook(secret).verify(hook.body, hook.headers as Record<string, string>));
     assert.equal(String(hook.headers['webhook-signature']).split(' ').length, 2);
   });
+
+  test('an endpoint deleted while its delivery is in flight does not spoil the outcomes recorded with it', async () => {
+    const receiver = await startWebhookReceiver((n) => (n === 0 ? 'hang' : 204));
+    const doomed = await createTestEndpoint(gw, receiver.url, ['directory.user.*'], dir.organizationId);
+    const kept = await createTestEndpoint(gw, receiver.url, ['directory.user.*'], dir.organizationId);
+    const delivery = await startTestDelivery(gw, { settings: { retryScheduleMs: [] } });
+    stops.push(() => gw.store.webhookEndpoints.update(kept.id, { enabled: false }).then(() => undefined), () => delivery.stop(), () => receiver.close());
+    await createUser('deleted-midway');
+    await receiver.until((r) => r.received.length >= 2);
+    await gw.store.webhookEndpoints.delete(doomed.id);
+    const row = await eventually(async () => (await deliveryRows(gw, kept.id)).find((r) => r.status !== 'pending'));
+    assert.equal(row.logged, 1);
+    await eventually(async () => ((await deliveryRows(gw, doomed.id)).length === 0 ? true : undefined));
+    // The same at the statement: an outcome for a delivery that is gone is skipped, not an error for the batch.
+    const outcome = { at: new Date(), statusCode: 204, latencyMs: 3, error: null, result: 'succeeded' as const };
+    await gw.store.deliveries.finish([{ id: row.id, endpointId: kept.id, outcome }, { id: 'msg_01JGONE0000000000000000000', endpointId: doomed.id, outcome }]);
+    assert.equal((await deliveryRows(gw, kept.id)).find((r) => r.id === row.id)?.logged, 2);
+  });
 });

@@ -45,11 +45,24 @@ export function bookkeeping(store: Store, leaseMs: number, clock: () => Date): B
       return found;
     });
   });
-  const finish = batcher<{ id: string; endpointId: string; outcome: AttemptOutcome }, undefined>(async (items) => {
-    await store.deliveries.finish(items);
-    return items.map(() => undefined);
+  type Finished = { ok: true } | { ok: false; error: unknown };
+  const finish = batcher<{ id: string; endpointId: string; outcome: AttemptOutcome }, Finished>(async (items) => {
+    try {
+      await store.deliveries.finish(items);
+      return items.map(() => ({ ok: true }) as const);
+    } catch {
+      // One item the database refuses (a delivery deleted mid-statement) must not fail the
+      // others: the batch is retried item by item, and each caller hears of its own outcome.
+      return Promise.all(items.map((item) => store.deliveries.finish([item]).then((): Finished => ({ ok: true }), (error: unknown): Finished => ({ ok: false, error }))));
+    }
   });
-  return { claim, finish: (item) => finish(item) };
+  return {
+    claim,
+    async finish(item) {
+      const result = await finish(item);
+      if (!result.ok) throw result.error;
+    },
+  };
 }
 
 export type DeliveryResult = { kind: 'skipped' } | { kind: 'attempted'; attempts: number; outcome: AttemptOutcome };

@@ -43,7 +43,9 @@ const FINISH = `
   WITH input AS (
     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::int[], $4::int[], $5::text[], $6::text[], $7::timestamptz[], $8::text[])
       AS t(id, at, status_code, latency_ms, error, status, next_at, endpoint_id)),
-  a AS (INSERT INTO webhook_attempts (delivery_id, attempted_at, status_code, latency_ms, error) SELECT id, at, status_code, latency_ms, error FROM input),
+  -- Only for deliveries still there: one removed meanwhile (its endpoint deleted) has no log to write to.
+  a AS (INSERT INTO webhook_attempts (delivery_id, attempted_at, status_code, latency_ms, error)
+        SELECT i.id, i.at, i.status_code, i.latency_ms, i.error FROM input i WHERE EXISTS (SELECT 1 FROM webhook_deliveries w WHERE w.id = i.id)),
   d AS (
     UPDATE webhook_deliveries w SET status = i.status, next_attempt_at = COALESCE(i.next_at, w.next_attempt_at), lease_until = NULL, handed_off_at = NULL,
       last_status_code = i.status_code, last_error = i.error, last_latency_ms = i.latency_ms,
