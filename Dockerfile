@@ -15,8 +15,11 @@ COPY connectors ./connectors
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim AS runtime
+# A `worker` container serves no API: WORKER_METRICS_PORT gives it /healthz (the HEALTHCHECK below)
+# and /metrics on the same port; `serve` and `start` ignore it.
 ENV NODE_ENV=production \
     PORT=8080 \
+    WORKER_METRICS_PORT=8080 \
     GATEHOUSE_DATA_DIR=/app/data
 WORKDIR /app
 RUN groupadd --system --gid 10001 gatehouse \
