@@ -7,6 +7,7 @@ import { homePage } from '../../src/http/views/portal/setup-pages.js';
 import { bearer } from '../support/gateway.js';
 import { startPortalHarness, type PortalHarness } from '../support/portal-harness.js';
 import { requires } from '../support/services.js';
+import { startUpstreamIdp } from '../support/oidc-upstream.js';
 
 describe('setup links', await requires('postgres'), () => {
   let h: PortalHarness;
@@ -63,6 +64,37 @@ describe('setup links', await requires('postgres'), () => {
     assert.match(revoked.text, /This setup link was revoked/);
     await api().get('/setup').expect(401);
     await api().get('/setup/ghl_000000000000000000000000000000000000000000x').expect(404);
+  });
+
+  test('generic OIDC through the portal: save issuer and client, test sign-in at the upstream, activate', async (t) => {
+    const upstream = await startUpstreamIdp({
+      clients: [{ client_id: 'portal-app', client_secret: 'portal-app-secret-0123456789', redirect_uris: [`${h.url}/oidc/callback`] }],
+      accounts: { kim: { email: 'kim@acme.test', email_verified: true, given_name: 'Kim', family_name: 'Lee' } },
+    });
+    t.after(() => upstream.close());
+    const link = (await api().post(`/api/v1/organizations/${orgA}/setup-links`).set(bearer(keyA)).send({ intent: 'sso' }).expect(201)).body;
+    const session = String((await api().get(new URL(link.url).pathname).expect(303)).headers['set-cookie']).split(';')[0]!;
+    const form = (fields: Record<string, string>) => {
+      let req = api().post('/setup/sso/generic_oidc').set('Cookie', session);
+      for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+      return req;
+    };
+    const bad = await form({ issuer: 'not a url', client_id: 'portal-app', client_secret: 'x' }).expect(400);
+    assert.match(bad.text, /id="issuer-error"/);
+    await form({ issuer: upstream.issuer, client_id: 'portal-app', client_secret: 'portal-app-secret-0123456789' }).expect(303).expect('location', '/setup/sso/test');
+    const connection = await h.gw.store.connections.get((await h.gw.store.setupLinks.get(link.id)).connectionId);
+    assert.equal(connection.type, 'oidc');
+    assert.equal(connection.status, 'draft');
+    await api().post('/setup/sso/activate').set('Cookie', session).type('form').send({}).expect(409);
+    const start = await api().post('/setup/sso/test').set('Cookie', session).expect(303);
+    const callback = await upstream.login(start.headers.location!);
+    const landed = await api().get(`${callback.pathname}${callback.search}`).set('Cookie', session).expect(303);
+    assert.match(landed.headers.location!, /^\/setup\/tests\/ctest_/);
+    const result = await api().get(landed.headers.location!).set('Cookie', session).expect(200);
+    assert.match(result.text, /Test sign-in succeeded/);
+    assert.match(result.text, /kim@acme\.test/);
+    await api().post('/setup/sso/activate').set('Cookie', session).type('form').send({}).expect(303);
+    assert.equal((await h.gw.store.connections.get(connection.id)).status, 'active');
   });
 
   test('an organization named <script> renders inert', () => {

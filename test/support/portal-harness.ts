@@ -29,7 +29,8 @@ async function listen(server: Server): Promise<string> {
 export async function startPortalHarness(label: string): Promise<PortalHarness> {
   const server = createServer();
   const url = await listen(server);
-  const gw = await startTestGateway(label, { PUBLIC_URL: url });
+  // Loopback IdPs over http, as the services of a test gateway already allow.
+  const gw = await startTestGateway(label, { PUBLIC_URL: url, GATEHOUSE_ALLOW_INSECURE_OUTBOUND: 'true' });
   const { config, store, services } = gw;
   const logger = createLogger('silent');
   const sso = await buildSso({ config, logger, store, applications: services.applications, registry: connectorTypes, presets: idpPresets, secretBox: createSecretBox(config.security.encryptionKey!), encryptionKey: config.security.encryptionKey! });
