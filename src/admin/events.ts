@@ -12,6 +12,7 @@ import { narrowToOwn, type AdminContext } from './context.js';
 import { requireScope } from './scopes.js';
 import { parseInput } from './validation.js';
 import { eventTypeList } from './webhook-input.js';
+import { limitParam } from './list-params.js';
 
 export const DEFAULT_FEED_LIMIT = 100;
 export const MAX_FEED_LIMIT = 1000;
@@ -43,12 +44,7 @@ const feedSchema = z.object({
       return sequence ?? z.NEVER;
     })
     .optional(),
-  limit: z.coerce
-    .number({ error: 'must be a whole number' })
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .max(MAX_FEED_LIMIT, `must be at most ${MAX_FEED_LIMIT}`)
-    .default(DEFAULT_FEED_LIMIT),
+  limit: limitParam(MAX_FEED_LIMIT, DEFAULT_FEED_LIMIT),
   types: eventTypeList.optional(),
   organization_id: z.string({ error: 'must be a single organization id' }).max(64, 'must be a single organization id').optional(),
 });

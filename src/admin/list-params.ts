@@ -11,13 +11,12 @@ export interface ListParams {
   after?: string | undefined;
 }
 
+/** `?limit=`: a whole number from 1 to `max`, `fallback` when absent (shared by every list and the events feed). */
+export const limitParam = (max: number, fallback: number) =>
+  z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`).default(fallback);
+
 const listSchema = z.object({
-  limit: z.coerce
-    .number({ error: 'must be a whole number' })
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .max(MAX_LIMIT, `must be at most ${MAX_LIMIT}`)
-    .default(DEFAULT_LIMIT),
+  limit: limitParam(MAX_LIMIT, DEFAULT_LIMIT),
   after: z.string().refine(isWellFormedId, 'must be a cursor returned in list_metadata.after').optional(),
 });
 

@@ -23,28 +23,26 @@ export function loginBroker(deps: BrokerDeps) {
   const callbackFor = (connection: ConnectionRecord, connector: Connector) =>
     connector.protocol === 'saml' ? `${deps.publicUrl}${samlAcsPath(connection.id)}` : callbackUrl;
 
+  async function start(connection: ConnectionRecord, interactionUid: string, loginHint: string | undefined): Promise<LoginRedirect> {
+    const state = randomBytes(32).toString('base64url');
+    const connector = open(connection);
+    const request = await connector.createLoginRequest({ state, callbackUrl: callbackFor(connection, connector), loginHint });
+    await deps.store.loginAttempts.create({
+      id: state,
+      organizationId: connection.organizationId,
+      connectionId: connection.id,
+      interactionUid,
+      stash: request.stash as Record<string, unknown>,
+      expiresAt: new Date(deps.clock().getTime() + LOGIN_ATTEMPT_TTL_MS),
+    });
+    return request.redirect;
+  }
+
   return {
     ...samlLogin(deps, core),
-
+    start,
     /** A test sign-in from the setup portal: the same trip, bound to the setup link instead of an interaction. */
-    startTest(connection: ConnectionRecord, setupLinkId: string): Promise<LoginRedirect> {
-      return this.start(connection, testInteraction(setupLinkId), undefined);
-    },
-
-    async start(connection: ConnectionRecord, interactionUid: string, loginHint: string | undefined): Promise<LoginRedirect> {
-      const state = randomBytes(32).toString('base64url');
-      const connector = open(connection);
-      const request = await connector.createLoginRequest({ state, callbackUrl: callbackFor(connection, connector), loginHint });
-      await deps.store.loginAttempts.create({
-        id: state,
-        organizationId: connection.organizationId,
-        connectionId: connection.id,
-        interactionUid,
-        stash: request.stash as Record<string, unknown>,
-        expiresAt: new Date(deps.clock().getTime() + LOGIN_ATTEMPT_TTL_MS),
-      });
-      return request.redirect;
-    },
+    startTest: (connection: ConnectionRecord, setupLinkId: string) => start(connection, testInteraction(setupLinkId), undefined),
 
     /** Returns the interaction to resume and the signed-in profile. Every refusal is audited. */
     async finish(params: Record<string, string>): Promise<{ kind: 'login'; interactionUid: string; profile: ProfileRecord } | TestOutcome> {

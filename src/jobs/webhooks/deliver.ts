@@ -21,7 +21,6 @@ export interface DeliveryDeps {
   secrets: SecretCache;
   clock: () => Date;
   logger: Logger;
-  leaseMs: number;
   retryScheduleMs: readonly number[];
   disableAfterFailingMs: number;
   observe?: (outcome: AttemptOutcome, endpointId: string, eventAt: Date) => void;

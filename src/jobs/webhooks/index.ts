@@ -50,7 +50,6 @@ export function webhookDelivery(options: WebhookDeliveryOptions): WebhookDeliver
     secrets: new Map(),
     clock,
     logger,
-    leaseMs: settings.leaseMs,
     retryScheduleMs: settings.retryScheduleMs,
     disableAfterFailingMs: settings.disableAfterFailingMs,
     observe: metrics.observe,
