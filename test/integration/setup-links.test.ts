@@ -97,6 +97,15 @@ describe('setup links', await requires('postgres'), () => {
     assert.equal((await h.gw.store.connections.get(connection.id)).status, 'active');
   });
 
+  test('an oversized metadata upload is refused before parsing, and nothing is saved', async () => {
+    const link = (await api().post(`/api/v1/organizations/${orgA}/setup-links`).set(bearer(keyA)).send({ intent: 'sso' }).expect(201)).body;
+    const session = String((await api().get(new URL(link.url).pathname).expect(303)).headers['set-cookie']).split(';')[0]!;
+    const huge = Buffer.alloc(1024 * 1024 + 10, 'a');
+    const res = await api().post('/setup/sso/okta').set('Cookie', session).attach('metadata_file', huge, 'metadata.xml').expect(413);
+    assert.match(res.text, /larger than 1 MiB/);
+    assert.equal(await h.gw.store.connections.get((await h.gw.store.setupLinks.get(link.id)).connectionId).catch(() => undefined), undefined);
+  });
+
   test('an organization named <script> renders inert', () => {
     const page = homePage(
       { id: 'org_X', name: '<script>alert(1)</script>', domains: [], externalId: null, createdAt: new Date(), updatedAt: new Date() } as never,
