@@ -78,7 +78,7 @@ function send(url: string, method: 'GET' | 'POST', cookie: string, body?: string
   });
 }
 
-async function acsToCode(gw: Gateway, login: Awaited<ReturnType<typeof prepareLogin>>): Promise<void> {
+export async function acsToCode(gw: Gateway, login: Awaited<ReturnType<typeof prepareLogin>>): Promise<void> {
   const cookie = login.browser.cookieHeader();
   const acs = await send(login.acsUrl, 'POST', cookie, new URLSearchParams(login.fields).toString());
   if (acs.status !== 303) throw new Error(`ACS answered ${acs.status}: ${acs.text.slice(0, 300)}`);

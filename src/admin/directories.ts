@@ -89,7 +89,12 @@ export function directoryService(store: Store, publicUrl: string, clock: () => D
     async delete(ctx: AdminContext, id: string): Promise<void> {
       requireScope(ctx.actor.scopes, 'directories:write');
       const directory = await reachable(ctx, id);
-      await audited(store, ctx, what('directory.deleted', directory), async (tx) => ({ value: await tx.directories.delete(id) }));
+      try {
+        await audited(store, ctx, what('directory.deleted', directory), async (tx) => ({ value: await tx.directories.delete(id) }));
+      } finally {
+        // Evicting a remembered token is always safe; missing a change is not.
+        store.tokenChanges.changed(id);
+      }
     },
 
     async rotateToken(ctx: AdminContext, id: string, input: unknown): Promise<IssuedDirectory> {
@@ -99,10 +104,14 @@ export function directoryService(store: Store, publicUrl: string, clock: () => D
       const now = clock();
       const expireAt = new Date(now.getTime() + body.previous_token_expires_in_seconds * 1000);
       const token = issueSecret('scimToken');
-      return audited(store, ctx, what('directory.token_rotated', directory), async (tx) => {
-        const rotated = await tx.directories.rotateToken(id, { prefix: token.lookupPrefix, secretHash: token.hash }, now, expireAt);
-        return { value: { directory: rotated, bearerToken: token.token }, metadata: { previous_expires_at: expireAt.toISOString() } };
-      });
+      try {
+        return await audited(store, ctx, what('directory.token_rotated', directory), async (tx) => {
+          const rotated = await tx.directories.rotateToken(id, { prefix: token.lookupPrefix, secretHash: token.hash }, now, expireAt);
+          return { value: { directory: rotated, bearerToken: token.token }, metadata: { previous_expires_at: expireAt.toISOString() } };
+        });
+      } finally {
+        store.tokenChanges.changed(id);
+      }
     },
 
     async listUsers(ctx: AdminContext, id: string, params: ListParams, query: Record<string, unknown>) {

@@ -74,7 +74,12 @@ export function organizationService(store: Store) {
       requireScope(ctx.actor.scopes, 'organizations:write');
       reach(ctx, id);
       const what = { action: 'organization.deleted', targetType: 'organization', targetId: id, organizationId: id };
-      await audited(store, ctx, what, async (tx) => ({ value: await tx.organizations.delete(id) }));
+      try {
+        await audited(store, ctx, what, async (tx) => ({ value: await tx.organizations.delete(id) }));
+      } finally {
+        // Its directories' SCIM tokens went with it (a cascade): forget any this process remembers.
+        store.tokenChanges.changed(null);
+      }
     },
   };
 }

@@ -67,7 +67,7 @@ export async function startGateway(
     if (options.migrate) await applyMigrations({ databaseUrl: database.url, log: (m) => logger.info(m) });
     else await requireMigrated(database.url);
 
-    const store = createPrismaStore({ databaseUrl: database.url, maxConnections: database.embedded ? 1 : 10, asyncCommitPool: !database.embedded });
+    const store = createPrismaStore({ databaseUrl: database.url, maxConnections: database.embedded ? 1 : 10, asyncCommitPool: !database.embedded, listenForTokenChanges: !database.embedded });
     stack.push(() => store.close());
     const encryptionKey = requireKey(config);
     const secretBox = createSecretBox(encryptionKey, config.security.previousEncryptionKeys);

@@ -1,11 +1,13 @@
 // Directory users: create, change and delete, each with its lifecycle event in one transaction.
-// A change that alters nothing is not a change: no new version, no event.
+// A create or a change is a single statement (one round trip, one commit); a change is computed
+// from the version it read and applies only if that is still the current one, else it is computed
+// again from the newer version. A change that alters nothing is not a change: no new version, no event.
 import { isDeepStrictEqual } from 'node:util';
 import { NotFound, PreconditionFailed } from '../errors.js';
-import type { DirectoryDataStore, DirectoryWrites, UserFields } from '../store/directory-data.js';
+import type { DirectoryDataStore, UserFields } from '../store/directory-data.js';
 import { newId } from '../store/ids.js';
 import type { DirectoryUserRecord } from '../store/records.js';
-import { changedAttributes, event, recordChange, type DirectoryActor, type DirectoryEventType } from './changes.js';
+import { asJson, changedAttributes, changeLog, event, recordChange, type DirectoryActor, type DirectoryEventType } from './changes.js';
 import { presentDirectoryUser, presentMember } from './present.js';
 
 export interface UserDraft {
@@ -13,47 +15,71 @@ export interface UserDraft {
   fields: UserFields;
 }
 
-/** Computes the next state from the current one (PUT ignores it, PATCH applies operations to it). */
+/**
+ * Computes the next state from the current one (PUT ignores it, PATCH applies operations to it).
+ * It is called again with the newer state when another write got in first, so it keeps no state.
+ */
 export type UserChange = (current: DirectoryUserRecord) => UserDraft;
 
+/** Each failed attempt means another write to this user committed meanwhile; past this many, give up. */
+const UPDATE_ATTEMPTS = 5;
+
+/** The row as the store will hold it after `draft`, known before writing it (for the event). */
+function stored(before: DirectoryUserRecord, draft: UserDraft, at: Date): DirectoryUserRecord {
+  const { externalId, active, primaryEmail } = draft.fields;
+  return { ...before, externalId, active, primaryEmail, resource: asJson(draft.resource), version: before.version + 1, updatedAt: at };
+}
+
+function transition(before: DirectoryUserRecord, after: DirectoryUserRecord): DirectoryEventType {
+  if (before.active && !after.active) return 'directory.user.deactivated';
+  return !before.active && after.active ? 'directory.user.reactivated' : 'directory.user.updated';
+}
+
 export function directoryUsers(data: DirectoryDataStore, clock: () => Date = () => new Date()) {
-  async function locked(tx: DirectoryWrites, actor: DirectoryActor, id: string, expectedVersion: number | undefined): Promise<DirectoryUserRecord> {
-    const user = await tx.lockUser(actor.directoryId, id);
+  function checked(user: DirectoryUserRecord | undefined, expectedVersion: number | undefined): DirectoryUserRecord {
     if (!user) throw new NotFound('User not found');
     if (expectedVersion !== undefined && user.version !== expectedVersion) throw new PreconditionFailed();
     return user;
   }
 
-  return {
-    create: (actor: DirectoryActor, draft: UserDraft) =>
-      data.transaction(async (tx) => {
-        const at = clock();
-        const user = await tx.insertUser(actor.directoryId, newId('dusr'), draft.fields, draft.resource, at);
-        const events = [event(actor, 'directory.user.created', presentDirectoryUser(actor, user), at)];
-        await recordChange(tx, actor, { action: 'scim.user.created', targetType: 'directory_user', targetId: user.id, metadata: {} }, events, at);
-        return user;
-      }),
+  /** One optimistic attempt; undefined when the user changed (or went) between the read and the write. */
+  async function attempt(actor: DirectoryActor, id: string, change: UserChange, expectedVersion: number | undefined) {
+    const before = checked(await data.getUser(actor.directoryId, id), expectedVersion);
+    const draft = change(before);
+    if (isDeepStrictEqual(draft.resource, before.resource)) return before;
+    const at = clock();
+    const after = stored(before, draft, at);
+    const type = transition(before, after);
+    const changed = changedAttributes(before.resource, after.resource);
+    const events = [event(actor, type, { ...presentDirectoryUser(actor, after), changed_attributes: changed }, at)];
+    // sessions_revoked joins the metadata in the statement, which alone knows how many there were.
+    const log = changeLog(actor, { action: 'scim.user.updated', targetType: 'directory_user', targetId: id, metadata: { changed } }, events, at);
+    const write = { ...draft, at, revokeSessions: type === 'directory.user.deactivated' };
+    return data.updateUserAt(actor.directoryId, id, before.version, write, log);
+  }
 
-    update: (actor: DirectoryActor, id: string, change: UserChange, expectedVersion?: number) =>
-      data.transaction(async (tx) => {
-        const before = await locked(tx, actor, id, expectedVersion);
-        const draft = change(before);
-        if (isDeepStrictEqual(draft.resource, before.resource)) return before;
-        const at = clock();
-        const user = await tx.updateUser(id, draft.fields, draft.resource, at);
-        const type: DirectoryEventType =
-          before.active && !user.active ? 'directory.user.deactivated' : !before.active && user.active ? 'directory.user.reactivated' : 'directory.user.updated';
-        const changed = changedAttributes(before.resource, user.resource);
-        const revoked = type === 'directory.user.deactivated' ? await tx.revokeSessionsOf(id) : 0;
-        const events = [event(actor, type, { ...presentDirectoryUser(actor, user), changed_attributes: changed }, at)];
-        const metadata = { changed, ...(revoked > 0 ? { sessions_revoked: revoked } : {}) };
-        await recordChange(tx, actor, { action: 'scim.user.updated', targetType: 'directory_user', targetId: id, metadata }, events, at);
-        return user;
-      }),
+  return {
+    async create(actor: DirectoryActor, draft: UserDraft): Promise<DirectoryUserRecord> {
+      const at = clock();
+      const { externalId, active, primaryEmail } = draft.fields;
+      const user: DirectoryUserRecord = { id: newId('dusr'), directoryId: actor.directoryId, externalId, active, primaryEmail, resource: draft.resource, version: 1, createdAt: at, updatedAt: at };
+      const events = [event(actor, 'directory.user.created', presentDirectoryUser(actor, user), at)];
+      const log = changeLog(actor, { action: 'scim.user.created', targetType: 'directory_user', targetId: user.id, metadata: {} }, events, at);
+      return data.createUser(actor.directoryId, user.id, { ...draft, at }, log);
+    },
+
+    async update(actor: DirectoryActor, id: string, change: UserChange, expectedVersion?: number): Promise<DirectoryUserRecord> {
+      for (let i = 0; i < UPDATE_ATTEMPTS; i++) {
+        const user = await attempt(actor, id, change, expectedVersion);
+        if (user) return user;
+      }
+      // Not a client error (nothing it sent conflicts); a 5xx tells the IdP to retry later.
+      throw new Error(`directory user ${id} changed under ${UPDATE_ATTEMPTS} attempts in a row to update it`);
+    },
 
     delete: (actor: DirectoryActor, id: string, expectedVersion?: number) =>
       data.transaction(async (tx) => {
-        const user = await locked(tx, actor, id, expectedVersion);
+        const user = checked(await tx.lockUser(actor.directoryId, id), expectedVersion);
         const at = clock();
         // Memberships go with the user (ON DELETE CASCADE); products hear of each one.
         const groups = await tx.groupsOfUser(id);

@@ -2,7 +2,7 @@
 // shutdown timeout), then drop whatever connections remain.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 
 export interface RunningServer {
   server: Server;
@@ -11,7 +11,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function listen(app: Express, host: string, port: number, shutdownTimeoutMs: number): Promise<RunningServer> {
+export async function listen(app: RequestListener, host: string, port: number, shutdownTimeoutMs: number): Promise<RunningServer> {
   const server = createServer(app);
   // Slightly above typical load-balancer idle timeouts, so the balancer closes first.
   server.keepAliveTimeout = 65_000;

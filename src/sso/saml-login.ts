@@ -2,16 +2,18 @@
 // completing the waiting interaction (SP-initiated) or starting an IdP-initiated login; a test
 // sign-in from the setup portal runs the same checks and only records what came of them.
 import { NotFound, UpstreamRejected } from '../errors.js';
+import type { AssertionUse } from '../store/store.js';
 import type { ConnectionRecord, LoginAttemptRecord, ProfileRecord } from '../store/records.js';
 import type { Stash, UpstreamIdentity } from './connector.js';
-import type { BrokerDeps, SignInCore } from './sign-in.js';
+import { replayRefused, type BrokerDeps, type SignInCore } from './sign-in.js';
 import { recordTest, testLinkOf, type TestOutcome } from './test-login.js';
 
 export const samlAcsPath = (connectionId: string) => `/saml/${encodeURIComponent(connectionId)}/acs`;
 
-export type SamlLoginResult =
+/** `I`: the interaction an SP-initiated login completes, as the caller's loader reads it. */
+export type SamlLoginResult<I = unknown> =
   | TestOutcome
-  | { kind: 'sp_initiated'; interactionUid: string; profile: ProfileRecord; recorded: Promise<void> }
+  | { kind: 'sp_initiated'; interactionUid: string; interaction: Promise<I>; profile: ProfileRecord; recorded: Promise<void> }
   | { kind: 'idp_initiated'; connection: ConnectionRecord; profile: ProfileRecord; applicationId: string | undefined };
 
 export function samlLogin(deps: BrokerDeps, core: SignInCore) {
@@ -35,11 +37,14 @@ export function samlLogin(deps: BrokerDeps, core: SignInCore) {
     }
     const acsUrl = `${deps.publicUrl}${samlAcsPath(connection.id)}`;
     const verdict = await connector.handleResponse({ stash: attempt?.stash as Stash | undefined, params, callbackUrl: acsUrl, now });
-    // Not awaited here: the caller lets reads overlap with it and writes nothing before it passed.
-    const replayChecked = deps.store.samlAssertions.recordUse(connection.id, verdict.assertionId, verdict.replayableUntil).then((fresh) => {
-      if (!fresh) throw new UpstreamRejected('This sign-in response was already used. Start the sign-in again.', { code: 'saml_replay', detail: `assertion ${verdict.assertionId} was already accepted` });
-    });
-    return { identity: verdict.identity as UpstreamIdentity, applicationId: connector.idpInitiated.applicationId, replayChecked };
+    // Not yet on record: a sign-in records the use together with the profile (signInDeferred).
+    const use = { assertionId: verdict.assertionId, expiresAt: verdict.replayableUntil };
+    return { identity: verdict.identity as UpstreamIdentity, applicationId: connector.idpInitiated.applicationId, use };
+  }
+
+  /** A response is accepted once, on any node: the first use is kept until it could no longer be replayed. */
+  async function requireFirstUse(connection: ConnectionRecord, use: AssertionUse) {
+    if (!(await deps.store.samlAssertions.recordUse(connection.id, use.assertionId, use.expiresAt))) throw replayRefused(use.assertionId);
   }
 
   return {
@@ -47,8 +52,10 @@ export function samlLogin(deps: BrokerDeps, core: SignInCore) {
      * A POST to a connection's ACS. RelayState is only ever an attempt id: when it names one, the
      * response must answer that attempt's AuthnRequest on this very connection; when it names none,
      * the response is unsolicited and accepted only where the connection allows IdP-initiated login.
+     * `interactionOf` reads the interaction an attempt completes: started as soon as the attempt is
+     * known, so the read overlaps the checks; whoever completes it still refuses one gone or expired.
      */
-    async finishSaml(connectionId: string, params: Record<string, string>): Promise<SamlLoginResult> {
+    async finishSaml<I>(connectionId: string, params: Record<string, string>, interactionOf: (uid: string) => Promise<I>): Promise<SamlLoginResult<I>> {
       // Independent reads: one round trip of latency instead of two.
       const [connection, attempt] = await Promise.all([
         deps.store.connections.get(connectionId),
@@ -58,17 +65,20 @@ export function samlLogin(deps: BrokerDeps, core: SignInCore) {
       if (attempt && testLink) {
         return recordTest(deps, connection, testLink, async () => {
           const checked = await checkResponse(connection, attempt, params, deps.clock());
-          await checked.replayChecked;
+          await requireFirstUse(connection, checked.use);
           return checked.identity;
         });
       }
+      const interaction = attempt ? interactionOf(attempt.interactionUid) : undefined;
+      // Unobserved when the login is refused before it is needed.
+      interaction?.catch(() => undefined);
       return auditedFor(connection, async () => {
         const now = deps.clock();
         requireActive(connection);
-        const { identity, applicationId, replayChecked } = await checkResponse(connection, attempt, params, now);
-        const { profile, recorded } = await signInDeferred(connection, identity, now, replayChecked);
+        const { identity, applicationId, use } = await checkResponse(connection, attempt, params, now);
+        const { profile, recorded } = await signInDeferred(connection, identity, now, use);
         // SP-initiated: the record overlaps with completing the interaction (the route awaits it).
-        if (attempt) return { kind: 'sp_initiated', interactionUid: attempt.interactionUid, profile, recorded };
+        if (attempt && interaction) return { kind: 'sp_initiated', interactionUid: attempt.interactionUid, interaction, profile, recorded };
         await recorded;
         return { kind: 'idp_initiated', connection, profile, applicationId };
       });

@@ -3,11 +3,13 @@
 import { auditEntry } from '../admin/audit.js';
 import { systemContext } from '../admin/context.js';
 import { GatewayError, UpstreamRejected } from '../errors.js';
-import { linkDirectoryUser } from '../directory/login-link.js';
+import { directoryUserOf, linkDirectoryUser } from '../directory/login-link.js';
 import { openSecrets } from '../store/connection-secrets.js';
 import type { SecretBox } from '../store/encryption.js';
 import type { ConnectionRecord, ProfileRecord } from '../store/records.js';
 import { newId } from '../store/ids.js';
+import type { LoginIdentity } from '../store/directory-data.js';
+import type { AssertionUse, LoginProfileFields } from '../store/store.js';
 import type { Store } from '../store/store.js';
 import { applyAttributeMapping, effectiveMapping } from './attribute-mapping.js';
 import type { Connector, ConnectorRegistry, ConnectorReport, OidcConnector, OutboundFetch, PresetRegistry, SamlConnector, UpstreamIdentity } from './connector.js';
@@ -51,52 +53,58 @@ export function signInCore(deps: BrokerDeps) {
     if (connector.protocol !== 'saml') throw new UpstreamRejected('This connection does not sign in over SAML.', { code: 'connection_protocol_mismatch' });
     return connector;
   };
-  /**
-   * Maps the identity through the connection's attribute mapping and records the login. `gate`: a
-   * check still running (the SAML replay record) that must pass before anything is written; the
-   * directory lookup overlaps with it.
-   */
-  async function signInDeferred(connection: ConnectionRecord, identity: UpstreamIdentity, now: Date, gate: Promise<unknown> = Promise.resolve()): Promise<{ profile: ProfileRecord; recorded: Promise<void> }> {
+  /** The identity mapped through the connection's attribute mapping: the profile's fields, and whom to look for in the directory. */
+  function loginRecord(connection: ConnectionRecord, identity: UpstreamIdentity): { person: LoginIdentity; fields: LoginProfileFields } {
     const protocol = deps.registry[connection.type]?.protocol ?? 'saml';
     const mapped = applyAttributeMapping(identity, effectiveMapping(deps.presets, connection, protocol));
     const email = mapped.email?.toLowerCase() ?? null;
-    const [, directoryUserId] = await Promise.all([
-      gate,
-      linkDirectoryUser(deps.store.directoryData, {
-        organizationId: connection.organizationId,
-        connectionId: connection.id,
-        idpId: identity.idpId,
-        verifiedEmail: identity.emailVerified ? email : null,
-      }),
-    ]);
-    const profile = await deps.store.profiles.recordLogin(
-      {
-        organizationId: connection.organizationId,
-        connectionId: connection.id,
-        connectionType: connection.type,
-        idpId: identity.idpId,
-        email,
-        emailVerified: identity.emailVerified,
-        firstName: mapped.firstName ?? null,
-        lastName: mapped.lastName ?? null,
-        name: mapped.name ?? ([mapped.firstName, mapped.lastName].filter(Boolean).join(' ') || null),
-        groups: mapped.groups,
-        roles: [...identity.roles],
-        customAttributes: mapped.customAttributes,
-        rawAttributes: identity.rawAttributes as Record<string, unknown>,
-        directoryUserId,
-      },
-      now,
-    );
+    const person = { organizationId: connection.organizationId, connectionId: connection.id, idpId: identity.idpId, verifiedEmail: identity.emailVerified ? email : null };
+    const fields = {
+      connectionType: connection.type,
+      email,
+      emailVerified: identity.emailVerified,
+      firstName: mapped.firstName ?? null,
+      lastName: mapped.lastName ?? null,
+      name: mapped.name ?? ([mapped.firstName, mapped.lastName].filter(Boolean).join(' ') || null),
+      groups: mapped.groups,
+      roles: [...identity.roles],
+      customAttributes: mapped.customAttributes,
+      rawAttributes: identity.rawAttributes as Record<string, unknown>,
+    };
+    return { person, fields };
+  }
+
+  /**
+   * Records the login: the directory decides whether the person may sign in, then the profile is
+   * written. `use`: the SAML assertion the identity came in, accepted once only; its first use,
+   * the directory link and the profile are then written by one statement, and nothing of the
+   * profile is written for a replay.
+   */
+  async function signInDeferred(connection: ConnectionRecord, identity: UpstreamIdentity, now: Date, use?: AssertionUse): Promise<{ profile: ProfileRecord; recorded: Promise<void> }> {
+    const { person, fields } = loginRecord(connection, identity);
+    const profile = use
+      ? await recordFirstUse(person, use, fields, now)
+      : await deps.store.profiles.recordLogin({ ...person, ...fields, directoryUserId: await linkDirectoryUser(deps.store.directoryData, person) }, now);
     const recorded = recordLogin(connection, 'success', { idp_id: identity.idpId }, profile);
     // Awaited by the caller before the login completes; never left unobserved meanwhile.
     recorded.catch(() => undefined);
     return { profile, recorded };
   }
 
+  /** The SAML sign-in statement's outcome: a replay's or the directory's refusal, else the profile it wrote. */
+  async function recordFirstUse(person: LoginIdentity, use: AssertionUse, fields: LoginProfileFields, now: Date): Promise<ProfileRecord> {
+    const written = await deps.store.samlLogins.recordLogin(person, use, fields, now);
+    if (!written.fresh) throw replayRefused(use.assertionId);
+    // The directory's refusal, if any (the statement wrote no profile then).
+    const directoryUserId = directoryUserOf(written.link);
+    const { profile } = written;
+    if (!profile || profile.directoryUserId !== directoryUserId) throw new Error('the SAML sign-in statement and directoryUserOf disagree on this login');
+    return profile;
+  }
+
   /** signInDeferred, its audit entry and event written before it returns. */
-  async function signIn(connection: ConnectionRecord, identity: UpstreamIdentity, now: Date, gate?: Promise<unknown>): Promise<ProfileRecord> {
-    const { profile, recorded } = await signInDeferred(connection, identity, now, gate);
+  async function signIn(connection: ConnectionRecord, identity: UpstreamIdentity, now: Date): Promise<ProfileRecord> {
+    const { profile, recorded } = await signInDeferred(connection, identity, now);
     await recorded;
     return profile;
   }
@@ -133,6 +141,9 @@ export function signInCore(deps: BrokerDeps) {
 }
 
 export type SignInCore = ReturnType<typeof signInCore>;
+
+export const replayRefused = (assertionId: string) =>
+  new UpstreamRejected('This sign-in response was already used. Start the sign-in again.', { code: 'saml_replay', detail: `assertion ${assertionId} was already accepted` });
 
 /** What a product learns of a sign-in: who, through which connection; for a failure only the reason's code (details stay in the audit log). */
 function loginEvent(connectionId: string, organizationId: string | null, outcome: 'success' | 'failure', metadata: Record<string, unknown>, profile?: ProfileRecord) {

@@ -1,7 +1,8 @@
 // The persistence port of SCIM directories' contents: users, groups, memberships, and the outbox
 // and audit rows written with them. It is the hot path of provisioning (thousands of requests a
 // second from Okta and Entra), so it is plain SQL over pg rather than Prisma, and every write
-// happens in one transaction with its lifecycle events.
+// happens in one transaction with its lifecycle events: a user write is one statement, its own
+// transaction (one round trip, one commit).
 import type { FilterNode } from '../scim/filter/ast.js';
 import type { AuditLogInput } from './store.js';
 import type { DirectoryErrorRecord, DirectoryGroupRecord, DirectoryUserRecord } from './records.js';
@@ -59,6 +60,19 @@ export interface LifecycleEventInput {
   data: Record<string, unknown>;
 }
 
+/** The audit entry and lifecycle events that commit with a change. */
+export interface ChangeLog {
+  audit: AuditLogInput;
+  events: LifecycleEventInput[];
+}
+
+/** A user's next state, stored at `at`. */
+export interface UserWrite {
+  fields: UserFields;
+  resource: Record<string, unknown>;
+  at: Date;
+}
+
 /** What a login knows about the person, to find them among the organization's directory users. */
 export interface LoginIdentity {
   organizationId: string;
@@ -98,10 +112,6 @@ export interface DirectoryReads {
 export interface DirectoryWrites extends DirectoryReads {
   /** Reads the row and locks it until the transaction ends. */
   lockUser(directoryId: string, id: string): Promise<DirectoryUserRecord | undefined>;
-  /** Throws Conflict (code user_name_taken) when userName is used in this directory. */
-  insertUser(directoryId: string, id: string, fields: UserFields, resource: Record<string, unknown>, at: Date): Promise<DirectoryUserRecord>;
-  /** Stores a new version (version + 1). Throws Conflict like insertUser. */
-  updateUser(id: string, fields: UserFields, resource: Record<string, unknown>, at: Date): Promise<DirectoryUserRecord>;
   deleteUser(id: string): Promise<void>;
   lockGroup(directoryId: string, id: string): Promise<DirectoryGroupRecord | undefined>;
   insertGroup(directoryId: string, id: string, fields: GroupFields, resource: Record<string, unknown>, at: Date): Promise<DirectoryGroupRecord>;
@@ -121,4 +131,17 @@ export interface DirectoryWrites extends DirectoryReads {
 export interface DirectoryDataStore extends DirectoryReads {
   /** Everything `fn` writes commits together or not at all. */
   transaction<T>(fn: (tx: DirectoryWrites) => Promise<T>): Promise<T>;
+  /**
+   * One statement: the user (version 1) with its audit entry and events. Throws Conflict (code
+   * user_name_taken) when userName is used in this directory, having written nothing.
+   */
+  createUser(directoryId: string, id: string, user: UserWrite, log: ChangeLog): Promise<DirectoryUserRecord>;
+  /**
+   * One statement, applied only while the user is still at `version` (optimistic concurrency):
+   * version + 1, with `revokeSessions` the end of every session, grant and token of its profiles
+   * (counted into the audit metadata as `sessions_revoked` when there were any), the audit entry
+   * and the events. undefined when the user moved on or is gone: then nothing was written.
+   * Throws Conflict like createUser.
+   */
+  updateUserAt(directoryId: string, id: string, version: number, user: UserWrite & { revokeSessions: boolean }, log: ChangeLog): Promise<DirectoryUserRecord | undefined>;
 }

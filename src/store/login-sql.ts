@@ -1,13 +1,16 @@
 // The sign-in path's own rows in plain SQL over the shared pool (a login touches each once or
 // twice): login attempts, SAML assertion replay records and profiles. Same tables and semantics as
-// the Prisma repositories, which keep everything off the hot path.
+// the Prisma repositories, which keep everything off the hot path. Each statement is a named
+// prepared statement (prepared.ts): planning the larger ones cost more than running them.
 import type pg from 'pg';
 import { newId } from './ids.js';
 import { NotFound } from '../errors.js';
-import { APPEND_WITH_AUDIT, appendWithAuditValues } from './repositories/outbox.js';
+import { prepared } from './prepared.js';
+import { APPEND_WITH_AUDIT, auditAndEventsValues } from './outbox-order.js';
 import type { OutboxRepository } from './webhook-data.js';
 import type { Application, ConnectionRecord, LoginAttemptRecord, ProfileRecord } from './records.js';
-import type { ApplicationRepository, ConnectionRepository, LoginAttemptRepository, ProfileRepository, SamlAssertionRepository } from './store.js';
+import type { ApplicationRepository, ConnectionRepository, LoginAttemptRepository, ProfileRepository, SamlAssertionRepository, SamlLoginRepository } from './store.js';
+import { LOGIN_LINK_SQL, loginLinkValues, toLoginLink, type LoginLinkRow } from './directory-sql/login-link.js';
 
 const PROFILE_COLUMNS = `id, organization_id AS "organizationId", connection_id AS "connectionId", connection_type AS "connectionType", idp_id AS "idpId", email,
   email_verified AS "emailVerified", first_name AS "firstName", last_name AS "lastName", name, groups, roles, custom_attributes AS "customAttributes",
@@ -19,14 +22,16 @@ export function loginAttemptSql(pool: pg.Pool): Pick<LoginAttemptRepository, 'cr
   return {
     async create(a) {
       const { rows } = await pool.query<LoginAttemptRecord>(
-        `INSERT INTO login_attempts (id, organization_id, connection_id, interaction_uid, stash, expires_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6) RETURNING ${ATTEMPT_COLUMNS}`,
-        [a.id, a.organizationId, a.connectionId, a.interactionUid, JSON.stringify(a.stash), a.expiresAt],
+        prepared(
+          `INSERT INTO login_attempts (id, organization_id, connection_id, interaction_uid, stash, expires_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6) RETURNING ${ATTEMPT_COLUMNS}`,
+          [a.id, a.organizationId, a.connectionId, a.interactionUid, JSON.stringify(a.stash), a.expiresAt],
+        ),
       );
       return rows[0]!;
     },
     // Get-and-delete: of two concurrent consumers only one gets the row.
-    consume: async (id) => (await pool.query<LoginAttemptRecord>(`DELETE FROM login_attempts WHERE id = $1 RETURNING ${ATTEMPT_COLUMNS}`, [id])).rows[0],
-    peek: async (id) => (await pool.query<LoginAttemptRecord>(`SELECT ${ATTEMPT_COLUMNS} FROM login_attempts WHERE id = $1`, [id])).rows[0],
+    consume: async (id) => (await pool.query<LoginAttemptRecord>(prepared(`DELETE FROM login_attempts WHERE id = $1 RETURNING ${ATTEMPT_COLUMNS}`, [id]))).rows[0],
+    peek: async (id) => (await pool.query<LoginAttemptRecord>(prepared(`SELECT ${ATTEMPT_COLUMNS} FROM login_attempts WHERE id = $1`, [id]))).rows[0],
   };
 }
 
@@ -37,7 +42,7 @@ const CONNECTION_COLUMNS = `c.id, c.organization_id AS "organizationId", c.type,
 export function connectionSql(pool: pg.Pool): Pick<ConnectionRepository, 'get'> {
   return {
     async get(id) {
-      const { rows } = await pool.query<ConnectionRecord>(`SELECT ${CONNECTION_COLUMNS} FROM connections c WHERE c.id = $1`, [id]);
+      const { rows } = await pool.query<ConnectionRecord>(prepared(`SELECT ${CONNECTION_COLUMNS} FROM connections c WHERE c.id = $1`, [id]));
       if (!rows[0]) throw new NotFound('connection not found');
       return rows[0];
     },
@@ -55,13 +60,15 @@ export function applicationSql(pool: pg.Pool): Pick<ApplicationRepository, 'find
   return {
     async findByClientId(clientId) {
       const { rows } = await pool.query<ApplicationRow>(
-        `SELECT a.id, a.client_id AS "clientId", a.name, a.organization_id AS "organizationId", a.token_endpoint_auth_method AS "tokenEndpointAuthMethod",
-                a.redirect_uris AS "redirectUris", a.post_logout_redirect_uris AS "postLogoutRedirectUris", a.initiate_login_uri AS "initiateLoginUri",
-                a.id_token_signed_response_alg AS "idTokenSignedResponseAlg", a.created_at AS "createdAt", a.updated_at AS "updatedAt",
-                COALESCE((SELECT json_agg(json_build_object('id', s.id, 'prefix', s.prefix, 'secretHash', s.secret_hash, 'createdAt', s.created_at, 'expiresAt', s.expires_at) ORDER BY s.id DESC)
-                            FROM application_secrets s WHERE s.application_id = a.id), '[]') AS secrets
-           FROM applications a WHERE a.client_id = $1`,
-        [clientId],
+        prepared(
+          `SELECT a.id, a.client_id AS "clientId", a.name, a.organization_id AS "organizationId", a.token_endpoint_auth_method AS "tokenEndpointAuthMethod",
+                  a.redirect_uris AS "redirectUris", a.post_logout_redirect_uris AS "postLogoutRedirectUris", a.initiate_login_uri AS "initiateLoginUri",
+                  a.id_token_signed_response_alg AS "idTokenSignedResponseAlg", a.created_at AS "createdAt", a.updated_at AS "updatedAt",
+                  COALESCE((SELECT json_agg(json_build_object('id', s.id, 'prefix', s.prefix, 'secretHash', s.secret_hash, 'createdAt', s.created_at, 'expiresAt', s.expires_at) ORDER BY s.id DESC)
+                              FROM application_secrets s WHERE s.application_id = a.id), '[]') AS secrets
+             FROM applications a WHERE a.client_id = $1`,
+          [clientId],
+        ),
       );
       const row = rows[0];
       if (!row) return undefined;
@@ -75,28 +82,82 @@ export function samlAssertionSql(pool: pg.Pool): Pick<SamlAssertionRepository, '
   return {
     // The primary key decides between concurrent posts of one assertion, on any number of nodes.
     recordUse: async (connectionId, assertionId, expiresAt) =>
-      (await pool.query('INSERT INTO saml_assertion_uses (connection_id, assertion_id, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [connectionId, assertionId, expiresAt])).rowCount === 1,
+      (await pool.query(prepared('INSERT INTO saml_assertion_uses (connection_id, assertion_id, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [connectionId, assertionId, expiresAt]))).rowCount === 1,
   };
 }
+
+const PROFILE_INSERT = `INSERT INTO profiles (id, organization_id, connection_id, connection_type, idp_id, email, email_verified, first_name, last_name, name, groups, roles,
+           custom_attributes, raw_attributes, directory_user_id, first_login_at, last_login_at)`;
+
+// A profile's id never changes; everything else is what the latest login said.
+const PROFILE_REFRESH = `ON CONFLICT (connection_id, idp_id) DO UPDATE SET organization_id = EXCLUDED.organization_id, connection_type = EXCLUDED.connection_type,
+           email = EXCLUDED.email, email_verified = EXCLUDED.email_verified, first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, name = EXCLUDED.name,
+           groups = EXCLUDED.groups, roles = EXCLUDED.roles, custom_attributes = EXCLUDED.custom_attributes, raw_attributes = EXCLUDED.raw_attributes,
+           directory_user_id = EXCLUDED.directory_user_id, last_login_at = EXCLUDED.last_login_at`;
 
 export function profileSql(pool: pg.Pool): ProfileRepository {
   return {
     async recordLogin(p, at) {
       const { rows } = await pool.query<ProfileRecord>(
-        `INSERT INTO profiles (id, organization_id, connection_id, connection_type, idp_id, email, email_verified, first_name, last_name, name, groups, roles,
-           custom_attributes, raw_attributes, directory_user_id, first_login_at, last_login_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[], $12::text[], $13::jsonb, $14::jsonb, $15, $16, $16)
-         ON CONFLICT (connection_id, idp_id) DO UPDATE SET organization_id = EXCLUDED.organization_id, connection_type = EXCLUDED.connection_type,
-           email = EXCLUDED.email, email_verified = EXCLUDED.email_verified, first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, name = EXCLUDED.name,
-           groups = EXCLUDED.groups, roles = EXCLUDED.roles, custom_attributes = EXCLUDED.custom_attributes, raw_attributes = EXCLUDED.raw_attributes,
-           directory_user_id = EXCLUDED.directory_user_id, last_login_at = EXCLUDED.last_login_at
-         RETURNING ${PROFILE_COLUMNS}`,
-        [newId('prof'), p.organizationId, p.connectionId, p.connectionType, p.idpId, p.email, p.emailVerified, p.firstName, p.lastName, p.name, p.groups, p.roles,
-          JSON.stringify(p.customAttributes), JSON.stringify(p.rawAttributes), p.directoryUserId, at],
+        prepared(
+          `${PROFILE_INSERT}
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[], $12::text[], $13::jsonb, $14::jsonb, $15, $16, $16)
+           ${PROFILE_REFRESH}
+           RETURNING ${PROFILE_COLUMNS}`,
+          [newId('prof'), p.organizationId, p.connectionId, p.connectionType, p.idpId, p.email, p.emailVerified, p.firstName, p.lastName, p.name, p.groups, p.roles,
+            JSON.stringify(p.customAttributes), JSON.stringify(p.rawAttributes), p.directoryUserId, at],
+        ),
       );
       return rows[0]!;
     },
-    find: async (id) => (await pool.query<ProfileRecord>(`SELECT ${PROFILE_COLUMNS} FROM profiles WHERE id = $1`, [id])).rows[0],
+    find: async (id) => (await pool.query<ProfileRecord>(prepared(`SELECT ${PROFILE_COLUMNS} FROM profiles WHERE id = $1`, [id]))).rows[0],
+  };
+}
+
+
+/**
+ * One round trip instead of three. Data-modifying CTEs all run whatever the outer query reads:
+ * the replay record is kept even when the directory refuses (as when these were three
+ * statements). The link is read from the statement's snapshot, before the profile is written. Of
+ * two concurrent posts of one assertion the second waits on the primary key, inserts nothing,
+ * and so writes no profile. $1..$4 are the link's (LOGIN_LINK_SQL).
+ */
+const SAML_SIGN_IN = `
+  WITH link AS (${LOGIN_LINK_SQL}),
+  used AS (
+    INSERT INTO saml_assertion_uses (connection_id, assertion_id, expires_at) VALUES ($4, $5, $6) ON CONFLICT DO NOTHING RETURNING 1),
+  saved AS (
+    ${PROFILE_INSERT}
+    SELECT $7::text, $1::text, $4::text, $8::text, $2::text, $9::text, $10::boolean, $11::text, $12::text, $13::text, $14::text[], $15::text[], $16::jsonb, $17::jsonb,
+           l.id, $18::timestamptz, $18::timestamptz
+      FROM link l, used
+     -- directoryUserOf: an active matching user, or no user and no earlier link.
+     WHERE (l.id IS NOT NULL AND l.active IS TRUE) OR (l.id IS NULL AND l.previous IS NULL)
+    ${PROFILE_REFRESH}
+    RETURNING ${PROFILE_COLUMNS})
+  SELECT EXISTS (SELECT 1 FROM used) AS fresh, l.previous AS "linkPrevious", l.id AS "linkUserId", l.active AS "linkActive", l.groups AS "linkGroups", s.*
+    FROM link l LEFT JOIN saved s ON true`;
+
+interface SamlSignInRow extends Partial<ProfileRecord> {
+  fresh: boolean;
+  linkPrevious: string | null;
+  linkUserId: string | null;
+  linkActive: boolean | null;
+  linkGroups: string[] | null;
+}
+
+export function samlLoginSql(pool: pg.Pool): SamlLoginRepository {
+  return {
+    async recordLogin(identity, use, p, at) {
+      const values = [
+        ...loginLinkValues(identity), use.assertionId, use.expiresAt,
+        newId('prof'), p.connectionType, p.email, p.emailVerified, p.firstName, p.lastName, p.name, p.groups, p.roles, JSON.stringify(p.customAttributes), JSON.stringify(p.rawAttributes), at,
+      ];
+      const { rows } = await pool.query<SamlSignInRow>(prepared(SAML_SIGN_IN, values));
+      const { fresh, linkPrevious, linkUserId, linkActive, linkGroups, ...profile } = rows[0]!;
+      const link = toLoginLink({ previous: linkPrevious, id: linkUserId, active: linkActive, groups: linkGroups } satisfies LoginLinkRow);
+      return { fresh, link, profile: profile.id ? (profile as ProfileRecord) : undefined };
+    },
   };
 }
 
@@ -104,7 +165,7 @@ export function profileSql(pool: pg.Pool): ProfileRepository {
 export function outboxSql(pool: pg.Pool, appended: () => void): Pick<OutboxRepository, 'appendWithAudit'> {
   return {
     async appendWithAudit(events, audit) {
-      await pool.query(APPEND_WITH_AUDIT, appendWithAuditValues(events, audit));
+      await pool.query(prepared(APPEND_WITH_AUDIT, auditAndEventsValues(events, audit)));
       if (events.length > 0) appended();
     },
   };

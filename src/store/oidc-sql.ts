@@ -1,8 +1,10 @@
 // oidc-provider's records on the hot path (a login reads and writes a dozen: interaction, session,
 // grant, code, tokens) in plain SQL over the shared pool, a round trip each without Prisma's
-// per-query cost. Same rows and semantics as repositories/oidc-payloads.ts, which keeps the rest.
+// per-query cost, each a named prepared statement (prepared.ts). Same rows and semantics as
+// repositories/oidc-payloads.ts, which keeps the rest.
 import type pg from 'pg';
 import type { OidcPayloadRepository } from './store.js';
+import { prepared } from './prepared.js';
 
 type Hot = Pick<OidcPayloadRepository, 'upsert' | 'find' | 'findByUid' | 'findByUserCode' | 'consume' | 'destroy' | 'revokeByGrantId'>;
 
@@ -27,27 +29,29 @@ function unpack(row: Row | undefined): Record<string, unknown> | undefined {
  */
 export function oidcPayloadSql(pool: pg.Pool, relaxed: pg.Pool = pool): Hot {
   const one = async (where: string, values: unknown[]) =>
-    unpack((await pool.query<Row>(`SELECT payload, consumed_at FROM oidc_payloads WHERE kind = $1 AND ${where} AND ${LIVE} LIMIT 1`, values)).rows[0]);
+    unpack((await pool.query<Row>(prepared(`SELECT payload, consumed_at FROM oidc_payloads WHERE kind = $1 AND ${where} AND ${LIVE} LIMIT 1`, values))).rows[0]);
   return {
     async upsert(kind, id, payload, expiresAt) {
       await relaxed.query(
-        `INSERT INTO oidc_payloads (kind, id, payload, grant_id, account_id, user_code, uid, expires_at) VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8)
-         ON CONFLICT (kind, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id, account_id = EXCLUDED.account_id,
-           user_code = EXCLUDED.user_code, uid = EXCLUDED.uid, expires_at = EXCLUDED.expires_at`,
-        [kind, id, JSON.stringify(payload), text(payload.grantId), text(payload.accountId), text(payload.userCode), text(payload.uid), expiresAt],
+        prepared(
+          `INSERT INTO oidc_payloads (kind, id, payload, grant_id, account_id, user_code, uid, expires_at) VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8)
+           ON CONFLICT (kind, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id, account_id = EXCLUDED.account_id,
+             user_code = EXCLUDED.user_code, uid = EXCLUDED.uid, expires_at = EXCLUDED.expires_at`,
+          [kind, id, JSON.stringify(payload), text(payload.grantId), text(payload.accountId), text(payload.userCode), text(payload.uid), expiresAt],
+        ),
       );
     },
     find: (kind, id, now) => one('id = $2', [kind, id, now]),
     findByUid: (kind, uid, now) => one('uid = $2', [kind, uid, now]),
     findByUserCode: (kind, userCode, now) => one('user_code = $2', [kind, userCode, now]),
     async consume(kind, id, at) {
-      await pool.query('UPDATE oidc_payloads SET consumed_at = $3 WHERE kind = $1 AND id = $2', [kind, id, at]);
+      await pool.query(prepared('UPDATE oidc_payloads SET consumed_at = $3 WHERE kind = $1 AND id = $2', [kind, id, at]));
     },
     async destroy(kind, id) {
-      await pool.query('DELETE FROM oidc_payloads WHERE kind = $1 AND id = $2', [kind, id]);
+      await pool.query(prepared('DELETE FROM oidc_payloads WHERE kind = $1 AND id = $2', [kind, id]));
     },
     async revokeByGrantId(grantId) {
-      await pool.query('DELETE FROM oidc_payloads WHERE grant_id = $1', [grantId]);
+      await pool.query(prepared('DELETE FROM oidc_payloads WHERE grant_id = $1', [grantId]));
     },
   };
 }

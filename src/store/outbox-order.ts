@@ -2,4 +2,54 @@
 // committing a moment later. Every transaction that appends to the outbox takes this lock right
 // before its insert and holds it until it commits; appends therefore commit one at a time (they are
 // the last statement of short transactions), and reads need no lock at all.
+import { newId } from './ids.js';
+import type { AuditLogInput } from './store.js';
+import type { OutboxEventInput } from './webhook-data.js';
+
 export const OUTBOX_LOCK_SQL = 'SELECT pg_advisory_xact_lock(1197568069)';
+
+/** How many parameters `auditAndEventsCtes` reads (in the order of `auditAndEventsValues`). */
+export const AUDIT_AND_EVENTS_PARAMS = 20;
+
+export interface AuditAndEventsOptions {
+  /**
+   * A FROM list (our SQL, never input) naming the caller's own CTEs: nothing is written unless it
+   * yields a row, and since the lock is taken per row of it, the caller's writes (and any row lock
+   * they wait for) are done before the outbox lock is taken. Without it, both always write.
+   */
+  gate?: string;
+  /** An SQL expression over the gate, merged into the audit entry's metadata. */
+  metadata?: string;
+}
+
+/**
+ * The CTEs `audit`, `outbox_lock` and `events` (to follow the caller's own CTEs after a comma) of a
+ * single-statement change: one audit entry and its events, params from `$first` on. The statement
+ * is its own transaction, so the lock is held from the outbox insert to that commit.
+ */
+export function auditAndEventsCtes(first: number, options: AuditAndEventsOptions = {}): string {
+  const p = Array.from({ length: AUDIT_AND_EVENTS_PARAMS }, (_, i) => `$${first + i}`);
+  const from = options.gate === undefined ? '' : ` FROM ${options.gate}`;
+  const metadata = options.metadata === undefined ? `${p[13]}::jsonb` : `${p[13]}::jsonb || ${options.metadata}`;
+  return `audit AS (
+    INSERT INTO audit_logs (id, occurred_at, actor_type, actor_id, actor_name, action, target_type, target_id, organization_id, ip, user_agent, request_id, outcome, metadata)
+    SELECT ${p[0]}::text, ${p[1]}::timestamptz, ${p.slice(2, 13).map((x) => `${x}::text`).join(', ')}, ${metadata}${from}),
+  outbox_lock AS (${OUTBOX_LOCK_SQL}${from}),
+  events AS (
+    INSERT INTO outbox_events (id, type, organization_id, directory_id, data, created_at)
+    SELECT e.id, e.type, e.organization_id, e.directory_id, e.data, e.created_at
+      FROM outbox_lock, unnest(${p[14]}::text[], ${p[15]}::text[], ${p[16]}::text[], ${p[17]}::text[], ${p[18]}::jsonb[], ${p[19]}::timestamptz[])
+        AS e(id, type, organization_id, directory_id, data, created_at))`;
+}
+
+export function auditAndEventsValues(events: OutboxEventInput[], a: AuditLogInput): unknown[] {
+  return [
+    newId('audit'), a.occurredAt ?? new Date(), a.actorType, a.actorId, a.actorName, a.action, a.targetType, a.targetId, a.organizationId,
+    a.ip, a.userAgent, a.requestId, a.outcome, JSON.stringify(a.metadata),
+    events.map((e) => e.id), events.map((e) => e.type), events.map((e) => e.organizationId), events.map((e) => e.directoryId),
+    events.map((e) => JSON.stringify(e.data)), events.map((e) => e.occurredAt),
+  ];
+}
+
+/** One audit entry and its events, nothing else: a sign-in's record in one statement. */
+export const APPEND_WITH_AUDIT = `WITH ${auditAndEventsCtes(1)} SELECT 1`;

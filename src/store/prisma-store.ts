@@ -20,8 +20,9 @@ import { webhookDeliveryRepository, webhookEndpointRepository } from './reposito
 import { createDeliveryEngineStore } from './webhook-sql/index.js';
 import type { Repositories, Store } from './store.js';
 import { commitSignal } from './commit-signal.js';
+import { listeningTokenChanges, localTokenChanges } from './token-changes.js';
 import { oidcPayloadSql } from './oidc-sql.js';
-import { applicationSql, connectionSql, loginAttemptSql, outboxSql, profileSql, samlAssertionSql } from './login-sql.js';
+import { applicationSql, connectionSql, loginAttemptSql, outboxSql, profileSql, samlAssertionSql, samlLoginSql } from './login-sql.js';
 
 export interface PrismaStoreOptions {
   databaseUrl: string;
@@ -37,6 +38,11 @@ export interface PrismaStoreOptions {
    * again; see oidc-sql.ts). Not for the embedded Postgres (one session).
    */
   asyncCommitPool?: boolean;
+  /**
+   * Listen on a session of its own for SCIM token changes made by other processes (so checked
+   * tokens can be remembered). Off for the embedded Postgres: one session, one process.
+   */
+  listenForTokenChanges?: boolean;
 }
 
 /** `appended` is told when the outbox repository appends events (to signal them after commit). */
@@ -71,6 +77,7 @@ export function createPrismaStore(options: PrismaStoreOptions): Store {
     ? new pg.Pool({ connectionString: options.databaseUrl, max: 4, connectionTimeoutMillis: 5_000, options: '-c synchronous_commit=off' })
     : pool;
   const committed = commitSignal();
+  const tokenChanges = options.listenForTokenChanges ? listeningTokenChanges(options.databaseUrl) : localTokenChanges();
   const root = repositories(prisma, committed.notify);
   return {
     ...root,
@@ -79,12 +86,14 @@ export function createPrismaStore(options: PrismaStoreOptions): Store {
     loginAttempts: { ...root.loginAttempts, ...loginAttemptSql(pool) },
     samlAssertions: { ...root.samlAssertions, ...samlAssertionSql(pool) },
     profiles: profileSql(pool),
+    samlLogins: samlLoginSql(pool),
     connections: { ...root.connections, ...connectionSql(pool) },
     applications: { ...root.applications, ...applicationSql(pool) },
     outbox: { ...root.outbox, ...outboxSql(pool, committed.notify) },
     directoryData: createDirectoryDataStore(pool, committed.notify),
     deliveries: createDeliveryEngineStore(relaxed),
     onEventsCommitted: committed.subscribe,
+    tokenChanges,
     transaction: async (fn) => {
       let appended = false;
       const result = await prisma.$transaction((tx) => fn(repositories(tx, () => (appended = true))), { timeout, maxWait: timeout });
@@ -95,6 +104,7 @@ export function createPrismaStore(options: PrismaStoreOptions): Store {
       await prisma.$queryRawUnsafe('SELECT 1');
     },
     close: async () => {
+      await tokenChanges.close();
       await prisma.$disconnect();
       await pool.end();
       if (relaxed !== pool) await relaxed.end();

@@ -1,5 +1,6 @@
 // The persistence port. Services depend on this interface; src/store/prisma-store.ts implements it.
-import type { DirectoryDataStore } from './directory-data.js';
+import type { TokenChanges } from './token-changes.js';
+import type { DirectoryDataStore, LoginIdentity, LoginLink } from './directory-data.js';
 import type { ConnectionTestRepository, SetupLinkRepository } from './setup-data.js';
 import type { DeliveryEngineStore, OutboxRepository, WebhookDeliveryRepository, WebhookEndpointRepository } from './webhook-data.js';
 import type {
@@ -141,6 +142,25 @@ export interface ConnectionRepository {
   listOfTypes(types: readonly string[], page: PageRequest): Promise<Page<ConnectionRecord>>;
 }
 
+/** An assertion that may be accepted once: its use is on record until it could no longer be replayed. */
+export interface AssertionUse {
+  assertionId: string;
+  expiresAt: Date;
+}
+
+/** What the profile does not take from the login identity (its organization, connection, subject) or from the directory. */
+export type LoginProfileFields = Omit<ProfileInput, 'organizationId' | 'connectionId' | 'idpId' | 'directoryUserId'>;
+
+export interface SamlLoginRepository {
+  /**
+   * A SAML sign-in's writes in one statement: the assertion's first use (on the identity's
+   * connection), the directory link, and the profile, written only when the use was the first and
+   * the link lets the login through (directory/login-link.ts, directoryUserOf). `fresh` is false
+   * for a replay; `profile` is undefined whenever it was not written.
+   */
+  recordLogin(identity: LoginIdentity, use: AssertionUse, profile: LoginProfileFields, at: Date): Promise<{ fresh: boolean; link: LoginLink; profile: ProfileRecord | undefined }>;
+}
+
 export interface SamlAssertionRepository {
   /** Records the first use of an assertion ID; false when it was already used (a replay). */
   recordUse(connectionId: string, assertionId: string, expiresAt: Date): Promise<boolean>;
@@ -213,6 +233,8 @@ export interface Repositories {
 }
 
 export interface Store extends Repositories {
+  /** The one statement a SAML sign-in writes (login-sql.ts): outside transactions by design. */
+  readonly samlLogins: SamlLoginRepository;
   /** SCIM directory contents, in plain SQL (see directory-data.ts). */
   readonly directoryData: DirectoryDataStore;
   /** Webhook fan-out and delivery bookkeeping, in plain SQL (see webhook-data.ts). */
@@ -222,6 +244,8 @@ export interface Store extends Repositories {
    * hand them off at once instead of waiting for its sweep. Returns the unsubscribe function.
    */
   onEventsCommitted(listener: () => void): () => void;
+  /** Changes to SCIM tokens, for the processes that remember checked ones (see token-changes.ts). */
+  readonly tokenChanges: TokenChanges;
   /** Runs fn in one database transaction; everything it writes commits or none of it does. */
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
   /** Resolves when the database answers a trivial query. */

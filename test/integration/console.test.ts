@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import forge from 'node-forge';
 import request from 'supertest';
 import { cliContext } from '../../src/admin/context.js';
@@ -36,7 +36,7 @@ function certificateExpiringIn(days: number): string {
 
 describe('operator console', await requires('postgres'), () => {
   let gw: TestGateway;
-  let app: Express;
+  let app: RequestListener;
   let orgId: string;
   let endpointId: string;
   let deliveryId: string;

@@ -76,6 +76,10 @@ describe('directory users and SSO logins', await requires('postgres'), () => {
 
     await dir.scim('patch', `/Users/${userId}`, patch({ active: true })).expect(200);
     assert.equal((await login('okta-ada')).directoryUserId, userId);
+    // Only a deactivation ends sessions, and the audit entry names a count only when there was one.
+    const entries = (await gw.store.auditLogs.list({ limit: 100, organizationId: dir.organizationId })).data;
+    const reactivated = entries.findLast((e) => e.action === 'scim.user.updated')!;
+    assert.deepEqual(reactivated.metadata, { directory_id: dir.id, events: ['directory.user.reactivated'], changed: ['active'] });
 
     await dir.scim('delete', `/Users/${userId}`).expect(204);
     await assert.rejects(login('okta-ada'), (e: UpstreamRejected) => e.code === 'directory_user_deleted');

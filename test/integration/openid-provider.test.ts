@@ -7,6 +7,7 @@ import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/logger.js';
 import { providerViews } from '../../src/http/views/provider-pages.js';
 import { createSecretBox } from '../../src/store/encryption.js';
+import { earlyReads } from '../../src/sso/provider/early-reads.js';
 import { createOpenIdProvider } from '../../src/sso/provider/index.js';
 import { rotateSigningKeys } from '../../src/sso/provider/signing-keys.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
@@ -127,5 +128,30 @@ describe('OpenID Provider for products', await requires('postgres'), () => {
     const right = await token(client.secret);
     assert.equal(right.status, 400);
     assert.equal(((await right.json()) as { error: string }).error, 'invalid_grant');
+  });
+
+  test('a resume reads its client, grant and account at once, for that request only and once each', async () => {
+    const reads = earlyReads();
+    const calls: string[] = [];
+    const store = { client: async (id: string) => (calls.push(`client ${id}`), { client_id: id }), grant: async (id: string) => (calls.push(`grant ${id}`), { jti: id }) };
+    const findAccount = async (_ctx: unknown, sub: string) => (calls.push(`account ${sub}`), { accountId: sub, claims: async () => ({ sub }) });
+    const completed = { params: { client_id: 'c1' }, result: { login: { accountId: 'prof_1' }, consent: { grantId: 'g1' } } };
+    const resume = { oidc: { route: 'resume' } } as never;
+    const other = { oidc: { route: 'resume' } } as never;
+
+    reads.interactionRead({ oidc: { route: 'authorization' } } as never, completed, store, findAccount);
+    reads.interactionRead(resume, { params: { client_id: 'c1' } }, store, findAccount);
+    assert.deepEqual(calls, [], 'only a resume, and only of a completed login');
+
+    reads.interactionRead(resume, completed, store, findAccount);
+    assert.deepEqual(calls.sort(), ['account prof_1', 'client c1', 'grant g1']);
+    assert.equal(reads.take(other, 'Client:c1'), undefined, 'another request reads for itself');
+    assert.deepEqual(await reads.take(resume, 'Client:c1'), { client_id: 'c1' });
+    assert.equal(reads.take(resume, 'Client:c1'), undefined, 'taken once');
+    const wrapped = reads.findAccount(findAccount as never);
+    assert.equal((await wrapped(resume, 'prof_1'))?.accountId, 'prof_1');
+    assert.equal(calls.length, 3, 'the account read already made');
+    await wrapped(resume, 'prof_1');
+    assert.equal(calls.length, 4, 'a second lookup reads again');
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import { cliContext } from '../../src/admin/context.js';
 import { createApp } from '../../src/http/app.js';
 import { queueDashboard } from '../../src/http/routes/queue-dashboard.js';
@@ -14,7 +14,7 @@ import { redisUrl, requires } from '../support/services.js';
 
 describe('queue dashboard', await requires('postgres', 'redis'), () => {
   let gw: TestGateway;
-  let app: Express;
+  let app: RequestListener;
   let dashboard: ReturnType<typeof dashboardQueues>;
   let scopedKey: string;
   const basic = (key: string) => `Basic ${Buffer.from(`operator:${key}`).toString('base64')}`;

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { DOMParser } from '@xmldom/xmldom';
+import pg from 'pg';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import request from 'supertest';
@@ -20,6 +21,7 @@ import { Browser } from '../support/browser.js';
 import { bearer, startTestGateway, type TestGateway } from '../support/gateway.js';
 import { keys } from '../support/saml-idp/keys.js';
 import { readAutoPostForm, createTestSamlIdp, type TestSamlIdp } from '../support/saml-idp/server.js';
+import { scimClient, URN } from '../support/scim.js';
 import { requires } from '../support/services.js';
 
 const REDIRECT = 'http://localhost:4000/callback';
@@ -198,10 +200,12 @@ describe('SAML login end to end', await requires('postgres'), () => {
     assert.equal(idp.requests.length, before, 'no second trip to the IdP');
     const tokens = await oidc.authorizationCodeGrant(rp, back.url, { pkceCodeVerifier: verifier, expectedState: state });
     assert.equal(tokens.claims()?.email, 'ada@acme.test');
+    const profile = await gw.store.profiles.find(tokens.claims()!.sub);
 
     const replay = await new Browser().post(unsolicited.acsUrl, unsolicited.fields);
     assert.equal(replay.status, 401);
     assert.equal((await lastFailure(conn.id))?.reason, 'saml_replay');
+    assert.deepEqual((await gw.store.profiles.find(profile!.id))?.lastLoginAt, profile!.lastLoginAt, 'a replay writes nothing of the profile');
   });
 
   test('refusals are audited with their reason and shown as a readable page', async () => {
@@ -261,5 +265,91 @@ describe('SAML login end to end', await requires('postgres'), () => {
     assert.equal(activated.body.saml.sp_next_certificate, null);
     const refused = await request(app).patch(`/api/v1/connections/${conn.id}`).set(bearer(admin)).send({ saml: { sp_certificate: keys.attacker.certificate } });
     assert.equal(refused.status, 400);
+  });
+
+  /** Runs SQL against the gateway's database, on a session of its own. */
+  async function withDb<T>(fn: (db: pg.Client) => Promise<T>): Promise<T> {
+    const db = new pg.Client({ connectionString: gw.databaseUrl });
+    await db.connect();
+    try {
+      return await fn(db);
+    } finally {
+      await db.end();
+    }
+  }
+  const profilesOf = (connectionId: string) =>
+    withDb(async (db) => (await db.query<{ id: string; last_login_at: Date; directory_user_id: string | null }>('SELECT id, last_login_at, directory_user_id FROM profiles WHERE connection_id = $1', [connectionId])).rows);
+
+  test('the directory decides SAML logins too: no profile is written for a refused one, and a deactivated user gets no code', async () => {
+    const created = await request(app).post(`/api/v1/organizations/${orgId}/directories`).set(bearer(admin)).send({ name: 'Acme directory', provider: 'okta' });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const scim = scimClient(gw, `/scim/v2/${created.body.id}`, created.body.bearer_token);
+    const ada = idp.user;
+    idp.user = { nameId: 'grace@acme.test', nameIdFormat: 'emailAddress', attributes: { email: 'grace@acme.test', firstName: 'Grace' } };
+    const active = (value: boolean) => ({ schemas: [URN.patchOp], Operations: [{ op: 'replace', value: { active: value } }] });
+    try {
+      const grace = (await scim('post', '/Users', { schemas: [URN.user], userName: 'grace', externalId: 'grace@acme.test', active: false }).expect(201)).body;
+      const conn = await createConnection(manual());
+      const refused = await toIdp(conn.id);
+      assert.equal((await refused.browser.post(refused.form.action, refused.form.fields)).status, 401);
+      assert.equal((await lastFailure(conn.id))?.reason, 'directory_user_inactive');
+      assert.deepEqual(await profilesOf(conn.id), [], 'no profile for a refused login');
+
+      // Signed in, then deactivated before the browser comes back for its code.
+      await scim('patch', `/Users/${grace.id}`, active(true)).expect(200);
+      const late = await toIdp(conn.id);
+      const acs = await late.browser.post(late.form.action, late.form.fields);
+      assert.equal(acs.status, 303);
+      await scim('patch', `/Users/${grace.id}`, active(false)).expect(200);
+      const resumed = await late.browser.follow(new URL(acs.headers.get('location')!, gateway.url).href, (u) => u.href.startsWith(REDIRECT) || u.origin === idpServer.url);
+      assert.ok(!resumed.url.href.startsWith(REDIRECT), 'no code for a deactivated user');
+
+      await scim('patch', `/Users/${grace.id}`, active(true)).expect(200);
+      const again = await toIdp(conn.id);
+      const tokens = await completeAtProduct(again.browser, await again.browser.post(again.form.action, again.form.fields), again.verifier, again.state);
+      const [linked] = await profilesOf(conn.id);
+      assert.equal(linked?.id, tokens.claims()?.sub);
+      assert.equal(linked?.directory_user_id, grace.id);
+
+      await scim('delete', `/Users/${grace.id}`).expect(204);
+      const gone = await toIdp(conn.id);
+      assert.equal((await gone.browser.post(gone.form.action, gone.form.fields)).status, 401);
+      assert.equal((await lastFailure(conn.id))?.reason, 'directory_user_deleted');
+      assert.deepEqual(await profilesOf(conn.id), [linked], 'the profile is left as it was');
+    } finally {
+      idp.user = ada;
+    }
+  });
+
+  test('an interaction that expires while the ACS runs is refused, though it was read before it expired', async () => {
+    const conn = await createConnection(manual());
+    const { browser, form } = await toIdp(conn.id);
+    const assertionId = /<(?:\w+:)?Assertion\b[^>]*\sID="([^"]+)"/.exec(Buffer.from(form.fields.SAMLResponse!, 'base64').toString('utf8'))?.[1];
+    assert.ok(assertionId);
+    // The interaction now lives one to two seconds more: the ACS reads it as soon as it starts.
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    await withDb((db) =>
+      db.query(
+        `UPDATE oidc_payloads SET payload = jsonb_set(payload, '{exp}', to_jsonb($2::int)), expires_at = to_timestamp($2)
+          WHERE kind = 'Interaction' AND id = (SELECT interaction_uid FROM login_attempts WHERE id = $1)`,
+        [form.fields.RelayState, exp],
+      ),
+    );
+    // Holding the assertion's replay record uncommitted stalls the sign-in past that expiry; rolled
+    // back, the assertion is fresh again and the sign-in goes on, to find the interaction expired.
+    const db = new pg.Client({ connectionString: gw.databaseUrl });
+    await db.connect();
+    try {
+      await db.query('BEGIN');
+      await db.query(`INSERT INTO saml_assertion_uses (connection_id, assertion_id, expires_at) VALUES ($1, $2, now() + interval '1 hour')`, [conn.id, assertionId]);
+      const posted = browser.post(form.action, form.fields);
+      await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 100));
+      await db.query('ROLLBACK');
+      const res = await posted;
+      assert.equal(res.status, 400);
+      assert.match(await res.text(), /session expired/);
+    } finally {
+      await db.end();
+    }
   });
 });

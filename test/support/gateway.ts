@@ -2,7 +2,7 @@
 // own database (cloned from one migrated template), so test files never see each other's rows.
 import { createGuardedFetch } from '../../src/outbound/guarded-fetch.js';
 import { randomBytes } from 'node:crypto';
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import { cliContext } from '../../src/admin/context.js';
 import { buildScim } from '../../src/cli/scim.js';
 import { adminServices } from '../../src/cli/services.js';
@@ -17,7 +17,7 @@ import type { Store } from '../../src/store/store.js';
 import { createMigratedDatabase } from './services.js';
 
 export interface TestGateway {
-  app: Express;
+  app: RequestListener;
   config: Config;
   store: Store;
   services: AdminServices;
@@ -45,7 +45,7 @@ export async function startTestGateway(label: string, env: Record<string, string
   const databaseUrl = await createMigratedDatabase(label);
   const config = testConfig(databaseUrl, env);
   // As in production (src/cli/gateway.ts): the relaxed-durability pool is created lazily, on first use.
-  const store = createPrismaStore({ databaseUrl, maxConnections: options.maxConnections ?? 5, asyncCommitPool: true });
+  const store = createPrismaStore({ databaseUrl, maxConnections: options.maxConnections ?? 5, asyncCommitPool: true, listenForTokenChanges: true });
   const secretBox = createSecretBox(config.security.encryptionKey!);
   const gateway = { clock: () => new Date(), publicUrl: config.http.publicUrl, fetch: createGuardedFetch({ allowInsecure: true }), allowInsecureOutbound: true };
   const services = adminServices(store, { registry: connectorTypes, presets: idpPresets, secretBox, gateway });

@@ -5,6 +5,8 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 export interface HttpMetrics {
   registry: Registry;
   middleware: (req: Request, res: Response, next: NextFunction) => void;
+  /** For handlers outside express (the SCIM lane): one finished request. */
+  observe(method: string, route: string, status: number, seconds: number): void;
 }
 
 export function createHttpMetrics(): HttpMetrics {
@@ -32,7 +34,11 @@ export function createHttpMetrics(): HttpMetrics {
     });
     next();
   };
-  return { registry, middleware };
+  const observe = (method: string, route: string, status: number, seconds: number): void => {
+    requests.inc({ method, route, status: String(status) });
+    duration.observe({ method, route }, seconds);
+  };
+  return { registry, middleware, observe };
 }
 
 /**

@@ -6,7 +6,7 @@ import type Provider from 'oidc-provider';
 import { InvalidRequest } from '../../errors.js';
 import type { LoginBroker } from '../../sso/broker.js';
 import type { IdpInitiatedLogins } from './idp-initiated.js';
-import { completeInteraction } from './sso.js';
+import { completeInteraction, findInteraction } from './sso.js';
 import { setupTestPath } from '../../admin/setup-links.js';
 
 /** A 256 KiB response is ~350 KB of base64; form encoding of +, / and = can nearly triple that. */
@@ -34,9 +34,9 @@ export function samlRoutes(provider: Provider, broker: LoginBroker, idpInitiated
     if (!req.is('application/x-www-form-urlencoded')) {
       throw new InvalidRequest('The identity provider must POST the SAML response as a form.', { code: 'unsupported_media_type', status: 415 });
     }
-    const result = await broker.finishSaml(connectionId(req), formFields(req.body));
+    const result = await broker.finishSaml(connectionId(req), formFields(req.body), (uid) => findInteraction(provider, uid));
     if (result.kind === 'setup_test') return void res.redirect(303, setupTestPath(result.test.id));
-    if (result.kind === 'sp_initiated') return completeInteraction(provider, result.interactionUid, result.profile.id, res, result.recorded);
+    if (result.kind === 'sp_initiated') return completeInteraction(provider, await result.interaction, result.profile.id, res, result.recorded);
     await idpInitiated.start(res, result.connection, result.profile, result.applicationId);
   });
 

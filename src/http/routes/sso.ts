@@ -1,6 +1,7 @@
 // The browser's side of SP-initiated login: the interaction oidc-provider opens is routed to a
 // connection and sent to the IdP; the IdP's callback completes the interaction with a login and a
 // grant, and oidc-provider issues the code to the product.
+import { randomBytes } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import type Provider from 'oidc-provider';
 import { InvalidRequest } from '../../errors.js';
@@ -39,7 +40,8 @@ export function ssoRoutes(provider: Provider, broker: LoginBroker, store: Store,
     };
     const onlyOrganization = clientOrganization ?? requestedOrganization ?? null;
     const pending = await idpInitiated.take(req, res, { clientId: String(params.client_id), organizationId: onlyOrganization });
-    if (pending) return completeInteraction(provider, details.uid, pending.profileId, res);
+    // `details` is the interaction itself, read moments ago: no second read.
+    if (pending) return completeInteraction(provider, details, pending.profileId, res);
     const route = await routeLogin(store, hints, onlyOrganization);
     const here = `${INTERACTION_PATH}/${details.uid}`;
     if (route.kind === 'ask_email') return void res.type('html').send(askEmailPage(here));
@@ -53,22 +55,34 @@ export function ssoRoutes(provider: Provider, broker: LoginBroker, store: Store,
     const params = Object.fromEntries(Object.entries(req.query).filter((e): e is [string, string] => typeof e[1] === 'string'));
     const result = await broker.finish(params);
     if (result.kind === 'setup_test') return void res.redirect(303, setupTestPath(result.test.id));
-    await completeInteraction(provider, result.interactionUid, result.profile.id, res);
+    await completeInteraction(provider, await findInteraction(provider, result.interactionUid), result.profile.id, res);
   });
 
   return router;
 }
 
-/** Ends an interaction with a signed-in profile and a grant; oidc-provider then issues the code. */
-/** `before`: what must have committed before the browser moves on (the login's audit entry and event). */
-export async function completeInteraction(provider: Provider, interactionUid: string, accountId: string, res: Response, before?: Promise<void>): Promise<void> {
-  const interaction = await provider.Interaction.find(interactionUid);
-  if (!interaction) throw new InvalidRequest('This sign-in session expired; start again from the application.', { code: 'interaction_expired' });
+export type Interaction = InstanceType<Provider['Interaction']>;
+
+/** The interaction a login completes, when it still exists: read early, so it overlaps the login's checks. */
+export const findInteraction = (provider: Provider, uid: string): Promise<Interaction | undefined> => provider.Interaction.find(uid);
+
+/**
+ * Ends an interaction with a signed-in profile and a grant; oidc-provider then issues the code.
+ * `interaction` may have been read before the login's checks ran, so its expiry is checked again here.
+ * `before`: what must have committed before the browser moves on (the login's audit entry and event).
+ */
+export async function completeInteraction(provider: Provider, interaction: Interaction | undefined, accountId: string, res: Response, before?: Promise<void>): Promise<void> {
+  const now = Math.floor(Date.now() / 1000);
+  if (!interaction || interaction.exp <= now) throw new InvalidRequest('This sign-in session expired; start again from the application.', { code: 'interaction_expired' });
   const grant = new provider.Grant({ accountId, clientId: String(interaction.params.client_id) });
   grant.addOIDCScope(String(interaction.params.scope ?? 'openid'));
-  const grantId = await grant.save();
-  interaction.result = { login: { accountId }, consent: { grantId } };
-  await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
-  await before;
+  // save() keeps an id already set, so the interaction can name the grant before either is stored
+  // and both are written at once. The browser moves on only when both are (and `before` is).
+  grant.jti = newGrantId();
+  interaction.result = { login: { accountId }, consent: { grantId: grant.jti } };
+  await Promise.all([grant.save(), interaction.save(interaction.exp - now), before]);
   res.redirect(303, interaction.returnTo);
 }
+
+/** As unguessable as the ids oidc-provider draws itself (256 bits, URL-safe). */
+const newGrantId = () => randomBytes(32).toString('base64url');

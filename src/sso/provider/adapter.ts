@@ -1,7 +1,8 @@
 // oidc-provider's storage, in Postgres through the Store: sessions, interactions, codes, tokens and
 // grants live in one table, so any API node continues what another started. Clients are not stored
 // here: they are Gatehouse Applications, translated on every lookup.
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import Provider, { type Adapter, type AdapterPayload, type FindAccount } from 'oidc-provider';
+import type { EarlyReads } from './early-reads.js';
 import type { Application } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 
@@ -30,7 +31,17 @@ export function clientMetadata(app: Application): AdapterPayload {
   };
 }
 
-export function adapterFactory(store: Store, clock: () => Date) {
+/** `early`: the resume's reads, started when its interaction is read (see early-reads.ts). */
+export function adapterFactory(store: Store, clock: () => Date, early?: { reads: EarlyReads; findAccount: FindAccount }) {
+  async function read(kind: string, id: string): Promise<AdapterPayload | undefined> {
+    if (kind === 'Client') {
+      const app = await store.applications.findByClientId(id);
+      return app ? clientMetadata(app) : undefined;
+    }
+    return (await store.oidcPayloads.find(kind, id, clock())) as AdapterPayload | undefined;
+  }
+  const resumeReads = { client: (id: string) => read('Client', id), grant: (id: string) => read('Grant', id) };
+
   return class PostgresAdapter implements Adapter {
     readonly kind: string;
     constructor(kind: string) {
@@ -43,11 +54,12 @@ export function adapterFactory(store: Store, clock: () => Date) {
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
-      if (this.kind === 'Client') {
-        const app = await store.applications.findByClientId(id);
-        return app ? clientMetadata(app) : undefined;
-      }
-      return (await store.oidcPayloads.find(this.kind, id, clock())) as AdapterPayload | undefined;
+      const ctx = Provider.ctx;
+      const started = early?.reads.take(ctx, `${this.kind}:${id}`) as Promise<AdapterPayload | undefined> | undefined;
+      if (started) return started;
+      const found = await read(this.kind, id);
+      if (early && found && this.kind === 'Interaction') early.reads.interactionRead(ctx, found, resumeReads, early.findAccount);
+      return found;
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {

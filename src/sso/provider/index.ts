@@ -7,6 +7,7 @@ import type { Logger } from '../../logger.js';
 import { createSecretBox } from '../../store/encryption.js';
 import type { Store } from '../../store/store.js';
 import { adapterFactory } from './adapter.js';
+import { earlyReads } from './early-reads.js';
 import { PROVIDER_ROUTES, providerConfiguration, type ProviderViews } from './configuration.js';
 import { loadSigningKeys } from './signing-keys.js';
 
@@ -41,14 +42,16 @@ export async function createOpenIdProvider(deps: OpenIdProviderDeps): Promise<Op
   const clock = deps.clock ?? (() => new Date());
   const box = createSecretBox(deps.encryptionKey, deps.previousEncryptionKeys);
   const signingKeys = await loadSigningKeys(deps.store, box);
+  // The resume of a completed login reads its client, account and grant at once (early-reads.ts).
+  const reads = earlyReads();
   const provider = new Provider(
     deps.issuer,
     providerConfiguration({
       encryptionKey: deps.encryptionKey,
       signingKeys,
-      findAccount: deps.findAccount,
+      findAccount: reads.findAccount(deps.findAccount),
       views: deps.views,
-      adapter: adapterFactory(deps.store, clock),
+      adapter: adapterFactory(deps.store, clock, { reads, findAccount: deps.findAccount }),
     }),
   );
   provider.proxy = deps.trustProxy;

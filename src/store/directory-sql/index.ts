@@ -3,12 +3,14 @@ import type pg from 'pg';
 import type { DirectoryDataStore } from '../directory-data.js';
 import { withTransaction } from '../pg-transaction.js';
 import { directoryReads } from './reads.js';
+import { userWrites } from './user-writes.js';
 import { directoryWrites } from './writes.js';
 
-/** `committed` is called after a transaction that appended events commits. */
+/** `committed` is called after a transaction (or a single-statement user write) that appended events commits. */
 export function createDirectoryDataStore(pool: pg.Pool, committed: () => void = () => {}): DirectoryDataStore {
   return {
     ...directoryReads(pool),
+    ...userWrites(pool, committed),
     async transaction(fn) {
       let appended = false;
       const result = await withTransaction(pool, (client) => fn(directoryWrites(client, () => (appended = true))));

@@ -1,5 +1,6 @@
 // pg rows of the directory tables -> the store's records.
 import type pg from 'pg';
+import { prepared } from '../prepared.js';
 import type { DirectoryGroupRecord, DirectoryUserRecord } from '../records.js';
 
 /** A pool or a checked-out client: reads run on either. */
@@ -49,5 +50,5 @@ export function toGroup(row: GroupRow): DirectoryGroupRecord {
 }
 
 export async function rows<T>(db: Queryable, text: string, values: unknown[]): Promise<T[]> {
-  return (await db.query(text, values)).rows as T[];
+  return (await db.query(prepared(text, values))).rows as T[];
 }

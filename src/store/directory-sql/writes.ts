@@ -1,8 +1,8 @@
 // Writes of directory contents inside one transaction (a checked-out client between BEGIN and
-// COMMIT). Member changes are set operations in SQL: one statement per PATCH operation, whatever
-// the number of members, and never a read of the whole member list.
+// COMMIT): groups, memberships, user deletion (a user's create and update are single statements
+// of their own, see user-writes.ts). Member changes are set operations in SQL: one statement per
+// PATCH operation, whatever the number of members, and never a read of the whole member list.
 import type pg from 'pg';
-import { Conflict } from '../../errors.js';
 import type { DirectoryWrites } from '../directory-data.js';
 import { newId } from '../ids.js';
 import { OUTBOX_LOCK_SQL } from '../outbox-order.js';
@@ -12,19 +12,6 @@ import { GROUP_COLUMNS, rows, toGroup, toUser, USER_COLUMNS } from './rows.js';
 type UserRow = Parameters<typeof toUser>[0];
 type GroupRow = Parameters<typeof toGroup>[0];
 type MemberRow = Parameters<typeof toMember>[0];
-
-const USER_NAME_INDEX = 'directory_users_directory_id_user_name_key_key';
-
-async function uniqueUserName<T>(query: () => Promise<T>): Promise<T> {
-  try {
-    return await query();
-  } catch (error) {
-    if ((error as { code?: string; constraint?: string }).code === '23505' && (error as { constraint?: string }).constraint === USER_NAME_INDEX) {
-      throw new Conflict('userName is already used by another user of this directory', { code: 'user_name_taken', cause: error });
-    }
-    throw error;
-  }
-}
 
 export function directoryWrites(client: pg.PoolClient, appended: () => void = () => {}): DirectoryWrites {
   const one = async <R>(text: string, values: unknown[]): Promise<R> => {
@@ -39,29 +26,6 @@ export function directoryWrites(client: pg.PoolClient, appended: () => void = ()
       const [row] = await rows<UserRow>(client, `SELECT ${USER_COLUMNS} FROM directory_users WHERE directory_id = $1 AND id = $2 FOR UPDATE`, [directoryId, id]);
       return row && toUser(row);
     },
-
-    insertUser: (directoryId, id, f, resource, at) =>
-      uniqueUserName(async () =>
-        toUser(
-          await one<UserRow>(
-            `INSERT INTO directory_users (id, directory_id, user_name_key, external_id, display_name_key, primary_email, email_keys, active, resource, version, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10) RETURNING ${USER_COLUMNS}`,
-            [id, directoryId, f.userNameKey, f.externalId, f.displayNameKey, f.primaryEmail, f.emailKeys, f.active, JSON.stringify(resource), at],
-          ),
-        ),
-      ),
-
-    updateUser: (id, f, resource, at) =>
-      uniqueUserName(async () =>
-        toUser(
-          await one<UserRow>(
-            `UPDATE directory_users SET user_name_key = $2, external_id = $3, display_name_key = $4, primary_email = $5, email_keys = $6,
-                    active = $7, resource = $8, version = version + 1, updated_at = $9
-              WHERE id = $1 RETURNING ${USER_COLUMNS}`,
-            [id, f.userNameKey, f.externalId, f.displayNameKey, f.primaryEmail, f.emailKeys, f.active, JSON.stringify(resource), at],
-          ),
-        ),
-      ),
 
     async deleteUser(id) {
       await client.query('DELETE FROM directory_users WHERE id = $1', [id]);
