@@ -69,6 +69,8 @@ function leaf(node: Extract<FilterNode, { kind: 'compare' | 'present' }>, column
   const like = node.op === 'co' || node.op === 'sw' || node.op === 'ew';
   if (array) {
     if (node.op === 'eq') return `(${spec.sql} @> ARRAY[${p}]::text[])`;
+    // ne on a multi-valued attribute: no element equals the value (an empty list has none).
+    if (node.op === 'ne') return `(NOT COALESCE(${spec.sql} @> ARRAY[${p}]::text[], false))`;
     const test = like ? `e.v LIKE ${p} ESCAPE '\\'` : `e.v ${SQL_OPS[node.op as keyof typeof SQL_OPS]} ${p}`;
     return `(EXISTS (SELECT 1 FROM unnest(${spec.sql}) AS e(v) WHERE ${test}))`;
   }
@@ -85,9 +87,43 @@ export function filterToSql(node: FilterNode, columns: ColumnMap, params: unknow
     case 'not':
       return `(${filterToSql(node.operand, columns, params, parent)} IS NOT TRUE)`;
     case 'valuePath':
-      // emails[type eq "work" and value co "x"]: each inner attribute is a sub-attribute of emails.
-      return filterToSql(node.filter, columns, params, node.path);
+      return valuePath(node, columns, params);
     default:
       return leaf(node, columns, params, parent);
   }
+}
+
+function leavesOf(node: FilterNode): Array<Extract<FilterNode, { kind: 'compare' | 'present' }>> {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return [...leavesOf(node.left), ...leavesOf(node.right)];
+    case 'not':
+      return leavesOf(node.operand);
+    case 'valuePath':
+      return leavesOf(node.filter);
+    default:
+      return [node];
+  }
+}
+
+const hasNot = (node: FilterNode): boolean =>
+  node.kind === 'not' || ((node.kind === 'and' || node.kind === 'or') && (hasNot(node.left) || hasNot(node.right)));
+
+/**
+ * emails[value sw "a" and value ew ".test"]: the inner filter must hold for one element, not
+ * each part for a different one. One condition keeps its indexed any-element form; more (or a
+ * `not`) test each element in turn, behind the any-element form as an indexed pre-filter where
+ * that is a necessary condition (no `not` inside).
+ */
+function valuePath(node: Extract<FilterNode, { kind: 'valuePath' }>, columns: ColumnMap, params: unknown[]): string {
+  const leaves = leavesOf(node.filter);
+  const specs = leaves.map((l) => column(columns, l.path, node.path));
+  const arrays = new Set(specs.filter((s) => s.shape === 'array').map((s) => s.sql));
+  const element = specs.every((s) => s.shape === 'array') && arrays.size === 1 && (leaves.length > 1 || hasNot(node.filter));
+  if (!element) return filterToSql(node.filter, columns, params, node.path);
+  const scoped: Record<string, ColumnSpec> = {};
+  for (const [i, leafNode] of leaves.entries()) scoped[keyOf(leafNode.path, node.path)] = { ...specs[i]!, sql: 'e.v', shape: 'scalar', nullable: false };
+  const each = `(EXISTS (SELECT 1 FROM unnest(${[...arrays][0]!}) AS e(v) WHERE ${filterToSql(node.filter, scoped, params, node.path)}))`;
+  return hasNot(node.filter) ? each : `(${filterToSql(node.filter, columns, params, node.path)} AND ${each})`;
 }
