@@ -67,7 +67,13 @@ export async function startGateway(
     if (options.migrate) await applyMigrations({ databaseUrl: database.url, log: (m) => logger.info(m) });
     else await requireMigrated(database.url);
 
-    const store = createPrismaStore({ databaseUrl: database.url, maxConnections: database.embedded ? 1 : 10, asyncCommitPool: !database.embedded, listenForTokenChanges: !database.embedded });
+    const store = createPrismaStore({
+      databaseUrl: database.url,
+      maxConnections: database.embedded ? 1 : 10,
+      asyncCommitPool: !database.embedded,
+      listenForTokenChanges: !database.embedded,
+      onListenerProblem: (err) => logger.warn({ err }, 'SCIM token change listener lost; checking every token in the database until it reconnects'),
+    });
     stack.push(() => store.close());
     const encryptionKey = requireKey(config);
     const secretBox = createSecretBox(encryptionKey, config.security.previousEncryptionKeys);

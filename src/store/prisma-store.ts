@@ -43,6 +43,8 @@ export interface PrismaStoreOptions {
    * tokens can be remembered). Off for the embedded Postgres: one session, one process.
    */
   listenForTokenChanges?: boolean;
+  /** Told when that listening session fails (it reconnects by itself; meanwhile tokens are checked in the database). */
+  onListenerProblem?: (err: unknown) => void;
 }
 
 /** `appended` is told when the outbox repository appends events (to signal them after commit). */
@@ -77,7 +79,7 @@ export function createPrismaStore(options: PrismaStoreOptions): Store {
     ? new pg.Pool({ connectionString: options.databaseUrl, max: 4, connectionTimeoutMillis: 5_000, options: '-c synchronous_commit=off' })
     : pool;
   const committed = commitSignal();
-  const tokenChanges = options.listenForTokenChanges ? listeningTokenChanges(options.databaseUrl) : localTokenChanges();
+  const tokenChanges = options.listenForTokenChanges ? listeningTokenChanges(options.databaseUrl, options.onListenerProblem) : localTokenChanges();
   const root = repositories(prisma, committed.notify);
   return {
     ...root,

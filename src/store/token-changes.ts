@@ -70,10 +70,10 @@ export function listeningTokenChanges(databaseUrl: string, onProblem: (err: unkn
       .then(() => session.query(`LISTEN ${TOKEN_CHANGE_CHANNEL}`))
       .then(() => {
         if (client !== session) return;
-        // Changes before LISTEN took effect were not heard: forget what was remembered before.
-        emit(null);
         connected = true;
         backoffMs = 500;
+        // Changes before LISTEN took effect were not heard: forget what was remembered before.
+        emit(null);
       }, (err: unknown) => lost(session, err));
   }
 

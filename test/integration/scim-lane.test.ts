@@ -85,16 +85,48 @@ describe('SCIM lane', await requires('postgres'), () => {
         });
       });
     const viaOther = (d: { path: string }, token: string) => scimClient({ ...gw, app: otherApp }, d.path, token);
+    /** The first token check starts the listener; it is live once LISTEN has taken effect. */
+    const listening = () =>
+      new Promise<void>((resolve) => {
+        if (other.tokenChanges.live()) return resolve();
+        const stop = other.tokenChanges.subscribe(() => other.tokenChanges.live() && resolve(stop()));
+      });
 
     test('a rotation elsewhere that ends the old token at once reaches it: the old token is refused', async () => {
       const d = await createTestDirectory(gw, 'entra');
+      await listening();
       await viaOther(d, d.token)('get', '/Users').expect(200);
-      assert.ok(other.tokenChanges.live(), 'the listener is up once a token was checked');
       const notice = heard(d.id);
       const rotated = await request(gw.app).post(`/api/v1/directories/${d.id}/rotate-token`).set(bearer(gw.rootKey)).send({ previous_token_expires_in_seconds: 0 }).expect(200);
       await notice;
       await viaOther(d, d.token)('get', '/Users').expect(401);
       await viaOther(d, rotated.body.bearer_token)('get', '/Users').expect(200);
+    });
+
+    test('a listener killed by the database forgets everything, reconnects, and hears the next rotation', async () => {
+      const d = await createTestDirectory(gw, 'okta');
+      await viaOther(d, d.token)('get', '/Users').expect(200);
+      const resets: Array<string | null> = [];
+      const twoResets = new Promise<void>((resolve) => {
+        const stop = other.tokenChanges.subscribe((changed) => {
+          if (changed === null && resets.push(changed) === 2) resolve(stop());
+        });
+      });
+      const db = new pg.Client({ connectionString: gw.databaseUrl });
+      await db.connect();
+      try {
+        const killed = await db.query("SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN gatehouse_directory_tokens'");
+        assert.ok((killed.rowCount ?? 0) >= 1); // this process's and the test gateway's own
+      } finally {
+        await db.end();
+      }
+      await twoResets; // one on the loss, one once listening again
+      assert.ok(other.tokenChanges.live());
+      await viaOther(d, d.token)('get', '/Users').expect(200);
+      const notice = heard(d.id);
+      await request(gw.app).post(`/api/v1/directories/${d.id}/rotate-token`).set(bearer(gw.rootKey)).send({ previous_token_expires_in_seconds: 0 }).expect(200);
+      await notice;
+      await viaOther(d, d.token)('get', '/Users').expect(401);
     });
 
     test('a directory deleted straight in SQL (the cascade takes its tokens) is refused at once after', async () => {
