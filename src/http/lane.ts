@@ -62,7 +62,7 @@ export function lane(options: LaneOptions, handler: LaneHandler) {
       req,
       res,
       requestId,
-      ip: proxyaddr(req, trust) ?? null,
+      ip: (options.trustProxy ? proxyaddr(req, trust) : req.socket.remoteAddress) ?? null,
       get log() {
         return (log ??= options.logger.child({ request_id: requestId }));
       },
@@ -89,6 +89,7 @@ function finished(options: LaneOptions, x: LaneExchange, started: bigint): void 
   const status = x.res.statusCode;
   options.metrics.observe(x.req.method ?? 'GET', x.route, status, seconds);
   const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+  if (!options.logger.isLevelEnabled(level)) return;
   // The path only: query strings can carry secrets (and SCIM filters personal data).
   const path = (x.req.url ?? '').split('?', 1)[0];
   options.logger[level]({ request_id: x.requestId, method: x.req.method, path, status, duration_ms: Math.round(seconds * 1e4) / 10, ip: x.ip }, 'request completed');

@@ -34,9 +34,20 @@ export function createHttpMetrics(): HttpMetrics {
     });
     next();
   };
+  // Label sets are few (methods x route patterns x statuses): their children are kept, so a
+  // request does not hash its labels twice.
+  const children = new Map<string, { count: () => void; time: (seconds: number) => void }>();
   const observe = (method: string, route: string, status: number, seconds: number): void => {
-    requests.inc({ method, route, status: String(status) });
-    duration.observe({ method, route }, seconds);
+    const key = `${method} ${status} ${route}`;
+    let child = children.get(key);
+    if (child === undefined) {
+      const counter = requests.labels(method, route, String(status));
+      const timer = duration.labels(method, route);
+      child = { count: () => counter.inc(), time: (s) => timer.observe(s) };
+      children.set(key, child);
+    }
+    child.count();
+    child.time(seconds);
   };
   return { registry, middleware, observe };
 }
