@@ -2,6 +2,8 @@
 // the express stack gave it, and bearer tokens remembered across requests but never past a
 // rotation or deletion, whichever process made it.
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import request from 'supertest';
@@ -60,6 +62,38 @@ describe('SCIM lane', await requires('postgres'), () => {
     await request(gw.app).post(`${dir.path}/Users`).set('Authorization', `Bearer ${dir.token}`).set('Content-Type', `${SCIM_JSON}; charset=latin1`).send('{}').expect(415);
     const listed = await dir.scim('get', `/Users?filter=${encodeURIComponent('userName eq "big@x.test"')}`).expect(200);
     assert.equal(listed.body.totalResults, 0);
+  });
+
+  test('a chunked body that grows past the limit is refused as it streams, and the connection closed', async () => {
+    const server = http.createServer(gw.app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const answer = await new Promise<{ status: number; connection: string | undefined; body: string }>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: `${dir.path}/Users`, headers: { authorization: `Bearer ${dir.token}`, 'content-type': SCIM_JSON, 'transfer-encoding': 'chunked' } }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString('utf8')));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body }));
+        });
+        req.on('error', reject);
+        const chunk = 'x'.repeat(64 * 1024);
+        let sent = 0;
+        const pump = () => {
+          // Keep sending until the server has answered (it stops reading at the limit).
+          while (sent < 40 && req.write(chunk)) sent++;
+          if (sent < 40) req.once('drain', pump);
+          else req.end();
+        };
+        req.write(`{"schemas":["${URN.user}"],"userName":"stream@x.test","padding":"`);
+        pump();
+      });
+      assert.equal(answer.status, 413);
+      assert.equal(answer.connection, 'close');
+      assert.equal(JSON.parse(answer.body).status, '413');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   test('requests are counted by route pattern, never by directory id', async () => {
