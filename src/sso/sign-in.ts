@@ -1,5 +1,6 @@
 // What every way of signing in shares, whatever the protocol: opening a connection's connector
 // with its secrets, turning a checked identity into a recorded Profile, and auditing each outcome.
+import { createHash } from 'node:crypto';
 import { auditEntry } from '../admin/audit.js';
 import { systemContext } from '../admin/context.js';
 import { GatewayError, UpstreamRejected } from '../errors.js';
@@ -28,8 +29,22 @@ export interface BrokerDeps {
   clock: () => Date;
 }
 
+/** Opened connectors kept, by connection and stored config: decrypting and validating a config costs more than a SAML check. */
+const MAX_OPEN_CONNECTORS = 500;
+
 export function signInCore(deps: BrokerDeps) {
+  const opened = new Map<string, Connector>();
   function open(connection: ConnectionRecord): Connector {
+    // The stored config itself is the version: any change (a re-sealed secret included) is a new key.
+    const key = `${connection.id}\n${connection.type}\n${createHash('sha256').update(JSON.stringify(connection.config)).digest('base64')}`;
+    const known = opened.get(key);
+    if (known) return known;
+    const connector = openFresh(connection);
+    if (opened.size >= MAX_OPEN_CONNECTORS) opened.clear();
+    opened.set(key, connector);
+    return connector;
+  }
+  function openFresh(connection: ConnectionRecord): Connector {
     const type = deps.registry[connection.type];
     if (!type) throw new UpstreamRejected('This sign-in connection is not available.', { code: 'connection_type_disabled' });
     const config = type.configSchema.parse(openSecrets(deps.secretBox, connection.organizationId, type.secretFields, connection.config));

@@ -221,6 +221,19 @@ describe('SAML login end to end', await requires('postgres'), () => {
     assert.match(String(failure?.detail), /signature/i);
   });
 
+  test('a changed configuration takes effect on the next login (the opened connector is not reused)', async () => {
+    const conn = await createConnection(manual());
+    const first = await toIdp(conn.id);
+    await completeAtProduct(first.browser, await first.browser.post(first.form.action, first.form.fields), first.verifier, first.state);
+    // The admin now trusts only the IdP's next certificate: a response signed with the old key must fail.
+    const res = await request(app).patch(`/api/v1/connections/${conn.id}`).set(bearer(admin)).send({ saml: manual({ idp_certificates: [keys.idpNext.certificate] }) });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const second = await toIdp(conn.id);
+    const refused = await second.browser.post(second.form.action, second.form.fields);
+    assert.equal(refused.status, 401);
+    assert.equal((await lastFailure(conn.id))?.reason, 'saml_signature_invalid');
+  });
+
   test('a response for one connection posted to another connection ACS is refused', async () => {
     const a = await createConnection(manual());
     const b = await createConnection(manual());
