@@ -97,18 +97,25 @@ export function signInCore(deps: BrokerDeps) {
    */
   async function signInDeferred(connection: ConnectionRecord, identity: UpstreamIdentity, now: Date, use?: AssertionUse): Promise<{ profile: ProfileRecord; recorded: Promise<void> }> {
     const { person, fields } = loginRecord(connection, identity);
-    const profile = use
-      ? await recordFirstUse(person, use, fields, now)
-      : await deps.store.profiles.recordLogin({ ...person, ...fields, directoryUserId: await linkDirectoryUser(deps.store.directoryData, person) }, now);
-    const recorded = recordLogin(connection, 'success', { idp_id: identity.idpId }, profile);
+    const metadata = { idp_id: identity.idpId };
+    if (use) {
+      // The SAML statement writes the login's audit entry and event with the profile (they name
+      // the profile's id and directory user, which only the statement knows): nothing is left to await.
+      const provisional = { id: '', email: fields.email, idpId: identity.idpId, firstName: fields.firstName, lastName: fields.lastName, directoryUserId: null };
+      const record = loginRecordOf(connection, 'success', metadata, provisional);
+      return { profile: await recordFirstUse(person, use, fields, now, record), recorded: Promise.resolve() };
+    }
+    const profile = await deps.store.profiles.recordLogin({ ...person, ...fields, directoryUserId: await linkDirectoryUser(deps.store.directoryData, person) }, now);
+    const recorded = recordLogin(connection, 'success', metadata, profile);
     // Awaited by the caller before the login completes; never left unobserved meanwhile.
     recorded.catch(() => undefined);
     return { profile, recorded };
   }
 
   /** The SAML sign-in statement's outcome: a replay's or the directory's refusal, else the profile it wrote. */
-  async function recordFirstUse(person: LoginIdentity, use: AssertionUse, fields: LoginProfileFields, now: Date): Promise<ProfileRecord> {
-    const written = await deps.store.samlLogins.recordLogin(person, use, fields, now);
+  async function recordFirstUse(person: LoginIdentity, use: AssertionUse, fields: LoginProfileFields, now: Date, record: LoginRecord): Promise<ProfileRecord> {
+    if (record.event === undefined) throw new TypeError('a SAML sign-in always has a connection');
+    const written = await deps.store.samlLogins.recordLogin(person, use, fields, now, { audit: record.entry, event: record.event });
     if (!written.fresh) throw replayRefused(use.assertionId);
     // The directory's refusal, if any (the statement wrote no profile then).
     const directoryUserId = directoryUserOf(written.link);
@@ -142,13 +149,9 @@ export function signInCore(deps: BrokerDeps) {
    * The audit entry of a sign-in and, for a known connection, its sso.login.succeeded|failed event
    * (delivered only to endpoints that name login events), committed together.
    */
-  async function recordLogin(connection: { id: string | null; organizationId: string | null }, outcome: 'success' | 'failure', metadata: Record<string, unknown>, profile?: ProfileRecord) {
-    const what = { action: outcome === 'success' ? 'login.succeeded' : 'login.failed', targetType: 'connection', targetId: connection.id, organizationId: connection.organizationId };
-    const ctx = systemContext('login');
-    const actor = profile ? { ...ctx, actor: { ...ctx.actor, type: 'user' as const, id: profile.id, name: null } } : ctx;
-    const entry = auditEntry(actor, what, outcome, { metadata });
-    if (connection.id === null) return void (await deps.store.auditLogs.append(entry));
-    const event = loginEvent(connection.id, connection.organizationId, outcome, metadata, profile);
+  async function recordLogin(connection: { id: string | null; organizationId: string | null }, outcome: 'success' | 'failure', metadata: Record<string, unknown>, profile?: LoginEventProfile) {
+    const { entry, event } = loginRecordOf(connection, outcome, metadata, profile);
+    if (event === undefined) return void (await deps.store.auditLogs.append(entry));
     await deps.store.outbox.appendWithAudit([event], entry);
   }
 
@@ -160,8 +163,21 @@ export type SignInCore = ReturnType<typeof signInCore>;
 export const replayRefused = (assertionId: string) =>
   new UpstreamRejected('This sign-in response was already used. Start the sign-in again.', { code: 'saml_replay', detail: `assertion ${assertionId} was already accepted` });
 
+type LoginEventProfile = Pick<ProfileRecord, 'id' | 'email' | 'idpId' | 'firstName' | 'lastName' | 'directoryUserId'>;
+type LoginRecord = ReturnType<typeof loginRecordOf>;
+
+/** A sign-in's audit entry and, for a known connection, its sso.login.succeeded|failed event. */
+function loginRecordOf(connection: { id: string | null; organizationId: string | null }, outcome: 'success' | 'failure', metadata: Record<string, unknown>, profile?: LoginEventProfile) {
+  const what = { action: outcome === 'success' ? 'login.succeeded' : 'login.failed', targetType: 'connection', targetId: connection.id, organizationId: connection.organizationId };
+  const ctx = systemContext('login');
+  const actor = profile ? { ...ctx, actor: { ...ctx.actor, type: 'user' as const, id: profile.id, name: null } } : ctx;
+  const entry = auditEntry(actor, what, outcome, { metadata });
+  const event = connection.id === null ? undefined : loginEvent(connection.id, connection.organizationId, outcome, metadata, profile);
+  return { entry, event };
+}
+
 /** What a product learns of a sign-in: who, through which connection; for a failure only the reason's code (details stay in the audit log). */
-function loginEvent(connectionId: string, organizationId: string | null, outcome: 'success' | 'failure', metadata: Record<string, unknown>, profile?: ProfileRecord) {
+function loginEvent(connectionId: string, organizationId: string | null, outcome: 'success' | 'failure', metadata: Record<string, unknown>, profile?: LoginEventProfile) {
   const data =
     outcome === 'success' && profile
       ? { connection_id: connectionId, profile: { id: profile.id, email: profile.email, idp_id: profile.idpId, first_name: profile.firstName, last_name: profile.lastName, directory_user_id: profile.directoryUserId } }

@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { newId } from './ids.js';
 import { NotFound } from '../errors.js';
 import { prepared } from './prepared.js';
-import { APPEND_WITH_AUDIT, auditAndEventsValues } from './outbox-order.js';
+import { APPEND_WITH_AUDIT, auditAndEventsCtes, auditAndEventsValues } from './outbox-order.js';
 import type { OutboxRepository } from './webhook-data.js';
 import type { Application, ConnectionRecord, LoginAttemptRecord, ProfileRecord } from './records.js';
 import type { ApplicationRepository, ConnectionRepository, LoginAttemptRepository, ProfileRepository, SamlAssertionRepository, SamlLoginRepository } from './store.js';
@@ -116,7 +116,8 @@ export function profileSql(pool: pg.Pool): ProfileRepository {
 
 
 /**
- * One round trip instead of three. Data-modifying CTEs all run whatever the outer query reads:
+ * One round trip instead of four: the replay record, the directory link, the profile, and (only
+ * with the profile) the login's audit entry and event. Data-modifying CTEs all run whatever the outer query reads:
  * the replay record is kept even when the directory refuses (as when these were three
  * statements). The link is read from the statement's snapshot, before the profile is written. Of
  * two concurrent posts of one assertion the second waits on the primary key, inserts nothing,
@@ -134,7 +135,14 @@ const SAML_SIGN_IN = `
      -- directoryUserOf: an active matching user, or no user and no earlier link.
      WHERE (l.id IS NOT NULL AND l.active IS TRUE) OR (l.id IS NULL AND l.previous IS NULL)
     ${PROFILE_REFRESH}
-    RETURNING ${PROFILE_COLUMNS})
+    RETURNING ${PROFILE_COLUMNS}),
+  ${auditAndEventsCtes(19, {
+    gate: 'saved',
+    // The written profile's id; the parameter holds the provisional one.
+    actorId: (param) => `COALESCE(saved.id, ${param})`,
+    eventData: `jsonb_set(jsonb_set(e.data, '{profile,id}', to_jsonb((SELECT id FROM saved))),
+                          '{profile,directory_user_id}', COALESCE(to_jsonb((SELECT "directoryUserId" FROM saved)), 'null'::jsonb))`,
+  })}
   SELECT EXISTS (SELECT 1 FROM used) AS fresh, l.previous AS "linkPrevious", l.id AS "linkUserId", l.active AS "linkActive", l.groups AS "linkGroups", s.*
     FROM link l LEFT JOIN saved s ON true`;
 
@@ -146,14 +154,17 @@ interface SamlSignInRow extends Partial<ProfileRecord> {
   linkGroups: string[] | null;
 }
 
-export function samlLoginSql(pool: pg.Pool): SamlLoginRepository {
+/** `appended`: told after a sign-in that wrote its event commits (the relay's nudge). */
+export function samlLoginSql(pool: pg.Pool, appended: () => void): SamlLoginRepository {
   return {
-    async recordLogin(identity, use, p, at) {
+    async recordLogin(identity, use, p, at, record) {
       const values = [
         ...loginLinkValues(identity), use.assertionId, use.expiresAt,
         newId('prof'), p.connectionType, p.email, p.emailVerified, p.firstName, p.lastName, p.name, p.groups, p.roles, JSON.stringify(p.customAttributes), JSON.stringify(p.rawAttributes), at,
+        ...auditAndEventsValues([record.event], record.audit),
       ];
       const { rows } = await pool.query<SamlSignInRow>(prepared(SAML_SIGN_IN, values));
+      if (rows[0]?.id) appended();
       const { fresh, linkPrevious, linkUserId, linkActive, linkGroups, ...profile } = rows[0]!;
       const link = toLoginLink({ previous: linkPrevious, id: linkUserId, active: linkActive, groups: linkGroups } satisfies LoginLinkRow);
       return { fresh, link, profile: profile.id ? (profile as ProfileRecord) : undefined };

@@ -20,6 +20,10 @@ export interface AuditAndEventsOptions {
   gate?: string;
   /** An SQL expression over the gate, merged into the audit entry's metadata. */
   metadata?: string;
+  /** The audit entry's actor id as an SQL expression (our SQL) of its parameter's placeholder. */
+  actorId?: (param: string) => string;
+  /** An SQL expression over `e.data` (each event's data parameter) for what is stored. */
+  eventData?: string;
 }
 
 /**
@@ -31,13 +35,16 @@ export function auditAndEventsCtes(first: number, options: AuditAndEventsOptions
   const p = Array.from({ length: AUDIT_AND_EVENTS_PARAMS }, (_, i) => `$${first + i}`);
   const from = options.gate === undefined ? '' : ` FROM ${options.gate}`;
   const metadata = options.metadata === undefined ? `${p[13]}::jsonb` : `${p[13]}::jsonb || ${options.metadata}`;
+  const texts = p.slice(2, 13).map((x) => `${x}::text`);
+  if (options.actorId !== undefined) texts[1] = options.actorId(`${p[3]}::text`);
+  const data = options.eventData ?? 'e.data';
   return `audit AS (
     INSERT INTO audit_logs (id, occurred_at, actor_type, actor_id, actor_name, action, target_type, target_id, organization_id, ip, user_agent, request_id, outcome, metadata)
-    SELECT ${p[0]}::text, ${p[1]}::timestamptz, ${p.slice(2, 13).map((x) => `${x}::text`).join(', ')}, ${metadata}${from}),
+    SELECT ${p[0]}::text, ${p[1]}::timestamptz, ${texts.join(', ')}, ${metadata}${from}),
   outbox_lock AS (${OUTBOX_LOCK_SQL}${from}),
   events AS (
     INSERT INTO outbox_events (id, type, organization_id, directory_id, data, created_at)
-    SELECT e.id, e.type, e.organization_id, e.directory_id, e.data, e.created_at
+    SELECT e.id, e.type, e.organization_id, e.directory_id, ${data}, e.created_at
       FROM outbox_lock, unnest(${p[14]}::text[], ${p[15]}::text[], ${p[16]}::text[], ${p[17]}::text[], ${p[18]}::jsonb[], ${p[19]}::timestamptz[])
         AS e(id, type, organization_id, directory_id, data, created_at))`;
 }

@@ -88,7 +88,7 @@ export function createPrismaStore(options: PrismaStoreOptions): Store {
     loginAttempts: { ...root.loginAttempts, ...loginAttemptSql(pool) },
     samlAssertions: { ...root.samlAssertions, ...samlAssertionSql(pool) },
     profiles: profileSql(pool),
-    samlLogins: samlLoginSql(pool),
+    samlLogins: samlLoginSql(pool, committed.notify),
     connections: { ...root.connections, ...connectionSql(pool) },
     applications: { ...root.applications, ...applicationSql(pool) },
     outbox: { ...root.outbox, ...outboxSql(pool, committed.notify) },

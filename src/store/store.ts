@@ -2,7 +2,7 @@
 import type { TokenChanges } from './token-changes.js';
 import type { DirectoryDataStore, LoginIdentity, LoginLink } from './directory-data.js';
 import type { ConnectionTestRepository, SetupLinkRepository } from './setup-data.js';
-import type { DeliveryEngineStore, OutboxRepository, WebhookDeliveryRepository, WebhookEndpointRepository } from './webhook-data.js';
+import type { DeliveryEngineStore, OutboxEventInput, OutboxRepository, WebhookDeliveryRepository, WebhookEndpointRepository } from './webhook-data.js';
 import type {
   ApiKeyRecord,
   Application,
@@ -156,9 +156,17 @@ export interface SamlLoginRepository {
    * A SAML sign-in's writes in one statement: the assertion's first use (on the identity's
    * connection), the directory link, and the profile, written only when the use was the first and
    * the link lets the login through (directory/login-link.ts, directoryUserOf). `fresh` is false
-   * for a replay; `profile` is undefined whenever it was not written.
+   * for a replay; `profile` is undefined whenever it was not written. `record`, the login's audit
+   * entry and event, is written with the profile and only then, its actor id and the event's
+   * `profile.id` and `profile.directory_user_id` set to the written profile's.
    */
-  recordLogin(identity: LoginIdentity, use: AssertionUse, profile: LoginProfileFields, at: Date): Promise<{ fresh: boolean; link: LoginLink; profile: ProfileRecord | undefined }>;
+  recordLogin(
+    identity: LoginIdentity,
+    use: AssertionUse,
+    profile: LoginProfileFields,
+    at: Date,
+    record: { audit: AuditLogInput; event: OutboxEventInput },
+  ): Promise<{ fresh: boolean; link: LoginLink; profile: ProfileRecord | undefined }>;
 }
 
 export interface SamlAssertionRepository {

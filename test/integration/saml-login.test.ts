@@ -323,6 +323,16 @@ describe('SAML login end to end', await requires('postgres'), () => {
       const [linked] = await profilesOf(conn.id);
       assert.equal(linked?.id, tokens.claims()?.sub);
       assert.equal(linked?.directory_user_id, grace.id);
+      // The login's audit entry and event, written by the sign-in statement, name that profile.
+      const recorded = await withDb(async (db) => ({
+        audit: (await db.query("SELECT actor_type, actor_id, metadata FROM audit_logs WHERE action = 'login.succeeded' AND target_id = $1 ORDER BY occurred_at DESC LIMIT 1", [conn.id])).rows[0],
+        event: (await db.query("SELECT data FROM outbox_events WHERE type = 'sso.login.succeeded' AND data->>'connection_id' = $1 ORDER BY sequence DESC LIMIT 1", [conn.id])).rows[0],
+      }));
+      assert.deepEqual(recorded.audit, { actor_type: 'user', actor_id: linked!.id, metadata: { idp_id: 'grace@acme.test' } });
+      assert.deepEqual(recorded.event?.data, {
+        connection_id: conn.id,
+        profile: { id: linked!.id, email: 'grace@acme.test', idp_id: 'grace@acme.test', first_name: 'Grace', last_name: null, directory_user_id: grace.id },
+      });
 
       await scim('delete', `/Users/${grace.id}`).expect(204);
       const gone = await toIdp(conn.id);
