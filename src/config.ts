@@ -36,6 +36,8 @@ export interface Config {
     readonly samlVerifyThreads: number;
   };
   readonly jobs: { readonly auditLogRetentionDays: number };
+  /** How long a checked SCIM token is remembered (docs/scim.md); 0 checks every request in the database. */
+  readonly scim: { readonly tokenCacheMs: number };
   readonly webhooks: {
     /** Deliveries in flight per process. */
     readonly concurrency: number;
@@ -121,6 +123,7 @@ const envSchema = z.object({
   GATEHOUSE_ENABLE_MOCK_CONNECTOR: flag,
   GATEHOUSE_SAML_VERIFY_THREADS: int(0, 64, Math.min(availableParallelism(), 8)),
   AUDIT_LOG_RETENTION_DAYS: int(0, 36_500, 365),
+  SCIM_TOKEN_CACHE_SECONDS: int(0, 300, 30),
   WEBHOOK_CONCURRENCY: int(1, 1000, 32),
   WEBHOOK_TIMEOUT_MS: int(100, 60_000, 10_000),
   WEBHOOK_LEASE_MS: int(1_000, 3_600_000, 30_000),
@@ -171,6 +174,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     sso: { enableMockConnector: e.GATEHOUSE_ENABLE_MOCK_CONNECTOR, samlVerifyThreads: e.GATEHOUSE_SAML_VERIFY_THREADS },
     jobs: { auditLogRetentionDays: e.AUDIT_LOG_RETENTION_DAYS },
+    scim: { tokenCacheMs: e.SCIM_TOKEN_CACHE_SECONDS * 1000 },
     webhooks: {
       concurrency: e.WEBHOOK_CONCURRENCY,
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,

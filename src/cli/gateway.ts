@@ -111,7 +111,7 @@ export async function startGateway(
       const metrics = [sso.metrics, webhooks.metrics.registry];
       const portal = setupPortalService({ store, connections: services.connections, directories: services.directories, presets });
       const setup = setupPortalRoutes({ links: services.setupLinks, portal, directories: services.directories, presets, broker: sso.broker, store, publicUrl: config.http.publicUrl });
-      const app = createApp({ config, logger, services, readiness, openIdProvider: sso.oidc.handler, routers: [...sso.routers, setup], metrics, operatorRouters, scim: buildScim(store, config.http.publicUrl) });
+      const app = createApp({ config, logger, services, readiness, openIdProvider: sso.oidc.handler, routers: [...sso.routers, setup], metrics, operatorRouters, scim: buildScim(store, config.http.publicUrl, config.scim.tokenCacheMs) });
       const server = await listen(app, config.http.host, config.http.port, config.http.shutdownTimeoutMs);
       stack.push(() => server.close());
       port = server.port;

@@ -8,11 +8,12 @@ import { scimGroups } from '../scim/groups.js';
 import { scimUsers } from '../scim/users.js';
 import type { Store } from '../store/store.js';
 
-export function buildScim(store: Store, publicUrl: string, clock: () => Date = () => new Date()): ScimLane {
+/** `tokenCacheMs`: how long a checked token is remembered (config scim.tokenCacheMs); 0 never. */
+export function buildScim(store: Store, publicUrl: string, tokenCacheMs: number, clock: () => Date = () => new Date()): ScimLane {
   const data = store.directoryData;
   return scimRoutes({
     data,
-    credentials: scimCredentials(data, store.tokenChanges),
+    credentials: scimCredentials(data, store.tokenChanges, tokenCacheMs),
     users: scimUsers(data, directoryUsers(data, clock)),
     groups: scimGroups(data, directoryGroups(data, clock)),
     publicUrl,

@@ -51,7 +51,7 @@ export function scimCredentials(data: Pick<DirectoryReads, 'findTokens'>, change
 
   async function lookup(token: string, nowMs: number): Promise<DirectoryTokenMatch | undefined> {
     const key = hashSecret(token);
-    const trusted = changes.live();
+    const trusted = ttlMs > 0 && changes.live();
     const hit = trusted ? remembered.get(key) : undefined;
     if (hit && hit.until > nowMs) return hit.match;
     const started = generation;

@@ -108,7 +108,7 @@ describe('SCIM lane', await requires('postgres'), () => {
     let otherApp: ReturnType<typeof createApp>;
     before(() => {
       other = createPrismaStore({ databaseUrl: gw.databaseUrl, maxConnections: 2, listenForTokenChanges: true });
-      otherApp = createApp({ config: gw.config, logger: createLogger('silent'), services: gw.services, readiness: [], scim: buildScim(other, gw.config.http.publicUrl) });
+      otherApp = createApp({ config: gw.config, logger: createLogger('silent'), services: gw.services, readiness: [], scim: buildScim(other, gw.config.http.publicUrl, gw.config.scim.tokenCacheMs) });
     });
     after(() => other?.close());
 

@@ -54,7 +54,7 @@ export async function startTestGateway(label: string, env: Record<string, string
     logger: createLogger('silent'),
     services,
     readiness: [{ name: 'database', check: () => store.ping() }],
-    scim: buildScim(store, config.http.publicUrl),
+    scim: buildScim(store, config.http.publicUrl, config.scim.tokenCacheMs),
   });
   const root = await services.apiKeys.create(cliContext(), { name: 'test root' });
   return { app, config, store, services, databaseUrl, rootKey: root.secret, close: () => store.close() };

@@ -36,7 +36,7 @@ export async function startPortalHarness(label: string): Promise<PortalHarness> 
   const sso = await buildSso({ config, logger, store, applications: services.applications, registry: connectorTypes, presets: idpPresets, secretBox: createSecretBox(config.security.encryptionKey!), encryptionKey: config.security.encryptionKey! });
   const portal = setupPortalService({ store, connections: services.connections, directories: services.directories, presets: idpPresets });
   const setup = setupPortalRoutes({ links: services.setupLinks, portal, directories: services.directories, presets: idpPresets, broker: sso.broker, store, publicUrl: url });
-  const app = createApp({ config, logger, services, readiness: [], openIdProvider: sso.oidc.handler, routers: [...sso.routers, setup], scim: buildScim(store, url) });
+  const app = createApp({ config, logger, services, readiness: [], openIdProvider: sso.oidc.handler, routers: [...sso.routers, setup], scim: buildScim(store, url, config.scim.tokenCacheMs) });
   server.on('request', app);
   const idp = createTestSamlIdp({
     entityId: 'https://idp.portal.test/metadata',

@@ -78,6 +78,14 @@ describe('SCIM credentials', () => {
     assert.equal(d.lookups(), 2);
   });
 
+  test('a cache time of 0 (SCIM_TOKEN_CACHE_SECONDS=0) remembers nothing', async () => {
+    const d = directory();
+    const creds = scimCredentials(d.data, localTokenChanges(), 0);
+    await creds.authenticate('dir_a', d.auth, now());
+    await creds.authenticate('dir_a', d.auth, now());
+    assert.equal(d.lookups(), 2);
+  });
+
   test('malformed, unknown and missing tokens are all the same 401', async () => {
     const d = directory();
     const creds = scimCredentials(d.data, localTokenChanges());
