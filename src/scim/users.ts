@@ -76,7 +76,7 @@ export function scimUsers(data: DirectoryReads, users: DirectoryUsers) {
     async patch({ actor, base }: ScimRequestScope, id: string, body: unknown, expectedVersion: number | undefined) {
       knownId(id);
       const operations = parsePatchRequest(body);
-      const user = await users.update(actor, id, (before) => draftOf(stored(applyUserPatch(current(before), structuredClone(operations)))), expectedVersion);
+      const user = await users.update(actor, id, (before) => draftOf(stored(applyUserPatch(current(before), operations))), expectedVersion);
       return { resource: userResource(user, base), version: user.version };
     },
 

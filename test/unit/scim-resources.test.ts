@@ -402,3 +402,18 @@ describe('discovery', () => {
     assert.equal(findAttribute('Group', { attribute: 'members' })?.attribute.multiValued, true);
   });
 });
+
+describe('PATCH operations are not changed by being applied', () => {
+  test('a later primary clears an earlier one in the result, never in the request: applied again, the same result', () => {
+    const user = stored({ schemas: [URN.user], userName: 'ada', emails: [{ value: 'old@x.test', primary: true }] });
+    const operations = parsePatchRequest(patchBody(
+      { op: 'add', path: 'emails', value: [{ value: 'a@x.test', type: 'work', primary: true }] },
+      { op: 'add', path: 'emails', value: [{ value: 'b@x.test', type: 'home', primary: true }] },
+    ));
+    const sent = structuredClone(operations);
+    const first = applyUserPatch(user, operations);
+    assert.deepEqual(operations, sent);
+    assert.deepEqual(applyUserPatch(user, operations), first);
+    assert.deepEqual((first.emails as Array<{ value: string; primary?: boolean }>).filter((e) => e.primary).map((e) => e.value), ['b@x.test']);
+  });
+});

@@ -76,7 +76,10 @@ function knownSchemaPrefix(ctx: ApplyContext, key: string): boolean {
 
 function applyAll(ctx: ApplyContext, resource: Record<string, unknown>, ops: PatchOperation[]): Record<string, unknown> {
   const copy = structuredClone(resource);
-  for (const op of ops) {
+  // Values are placed into the copy and may be edited there (a newer primary clears the others'),
+  // so the operations are cloned too: a request applied again (an update retried on a newer
+  // version) must see the values the client sent.
+  for (const op of structuredClone(ops)) {
     if (op.path) applyPath(ctx, copy, op as PatchOperation & { path: PatchPath });
     else applyPathless(ctx, copy, op);
   }
