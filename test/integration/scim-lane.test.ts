@@ -45,6 +45,14 @@ describe('SCIM lane', await requires('postgres'), () => {
     await dir.scim('post', '/Bulk', { schemas: [] }).expect(404);
   });
 
+  test('HEAD answers as GET would, without a body', async () => {
+    const created = await dir.scim('post', '/Users', { schemas: [URN.user], userName: 'head@x.test' }).expect(201);
+    const head = await request(gw.app).head(`${dir.path}/Users/${created.body.id}`).set('Authorization', `Bearer ${dir.token}`).expect(200);
+    assert.equal(head.headers.etag, created.headers.etag);
+    assert.equal(head.text ?? '', '');
+    await request(gw.app).head(`${dir.path}/Users/dusr_00000000000000000000000000`).set('Authorization', `Bearer ${dir.token}`).expect(404);
+  });
+
   test('an unauthenticated request is refused before routing, with the SCIM challenge', async () => {
     const res = await request(gw.app).get(`${dir.path}/Nowhere`).expect(401);
     assert.equal(res.headers['www-authenticate'], 'Bearer realm="SCIM"');
