@@ -1,18 +1,16 @@
 // What every way of signing in shares, whatever the protocol: opening a connection's connector
 // with its secrets, turning a checked identity into a recorded Profile, and auditing each outcome.
 import { createHash } from 'node:crypto';
-import { auditEntry } from '../admin/audit.js';
-import { systemContext } from '../admin/context.js';
 import { GatewayError, UpstreamRejected } from '../errors.js';
 import { directoryUserOf, linkDirectoryUser } from '../directory/login-link.js';
 import { openSecrets } from '../store/connection-secrets.js';
 import type { SecretBox } from '../store/encryption.js';
 import type { ConnectionRecord, ProfileRecord } from '../store/records.js';
-import { newId } from '../store/ids.js';
 import type { LoginIdentity } from '../store/directory-data.js';
 import type { AssertionUse, LoginProfileFields } from '../store/store.js';
 import type { Store } from '../store/store.js';
 import { applyAttributeMapping, effectiveMapping } from './attribute-mapping.js';
+import { loginRecordOf, type LoginEventProfile, type LoginRecord } from './login-record.js';
 import type { Connector, ConnectorRegistry, ConnectorReport, OidcConnector, OutboundFetch, PresetRegistry, SamlConnector, UpstreamIdentity } from './connector.js';
 
 export interface BrokerDeps {
@@ -162,26 +160,3 @@ export type SignInCore = ReturnType<typeof signInCore>;
 
 export const replayRefused = (assertionId: string) =>
   new UpstreamRejected('This sign-in response was already used. Start the sign-in again.', { code: 'saml_replay', detail: `assertion ${assertionId} was already accepted` });
-
-type LoginEventProfile = Pick<ProfileRecord, 'id' | 'email' | 'idpId' | 'firstName' | 'lastName' | 'directoryUserId'>;
-type LoginRecord = ReturnType<typeof loginRecordOf>;
-
-/** A sign-in's audit entry and, for a known connection, its sso.login.succeeded|failed event. */
-function loginRecordOf(connection: { id: string | null; organizationId: string | null }, outcome: 'success' | 'failure', metadata: Record<string, unknown>, profile?: LoginEventProfile) {
-  const what = { action: outcome === 'success' ? 'login.succeeded' : 'login.failed', targetType: 'connection', targetId: connection.id, organizationId: connection.organizationId };
-  const ctx = systemContext('login');
-  const actor = profile ? { ...ctx, actor: { ...ctx.actor, type: 'user' as const, id: profile.id, name: null } } : ctx;
-  const entry = auditEntry(actor, what, outcome, { metadata });
-  const event = connection.id === null ? undefined : loginEvent(connection.id, connection.organizationId, outcome, metadata, profile);
-  return { entry, event };
-}
-
-/** What a product learns of a sign-in: who, through which connection; for a failure only the reason's code (details stay in the audit log). */
-function loginEvent(connectionId: string, organizationId: string | null, outcome: 'success' | 'failure', metadata: Record<string, unknown>, profile?: LoginEventProfile) {
-  const data =
-    outcome === 'success' && profile
-      ? { connection_id: connectionId, profile: { id: profile.id, email: profile.email, idp_id: profile.idpId, first_name: profile.firstName, last_name: profile.lastName, directory_user_id: profile.directoryUserId } }
-      : { connection_id: connectionId, reason: typeof metadata.reason === 'string' ? metadata.reason : 'unknown' };
-  const type = outcome === 'success' ? 'sso.login.succeeded' : 'sso.login.failed';
-  return { id: newId('evt'), type, organizationId, directoryId: null, occurredAt: new Date(), data };
-}

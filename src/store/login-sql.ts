@@ -6,13 +6,12 @@ import type pg from 'pg';
 import { newId } from './ids.js';
 import { NotFound } from '../errors.js';
 import { prepared } from './prepared.js';
-import { APPEND_WITH_AUDIT, auditAndEventsCtes, auditAndEventsValues } from './outbox-order.js';
+import { APPEND_WITH_AUDIT, auditAndEventsValues } from './outbox-order.js';
 import type { OutboxRepository } from './webhook-data.js';
 import type { Application, ConnectionRecord, LoginAttemptRecord, ProfileRecord } from './records.js';
-import type { ApplicationRepository, ConnectionRepository, LoginAttemptRepository, ProfileRepository, SamlAssertionRepository, SamlLoginRepository } from './store.js';
-import { LOGIN_LINK_SQL, loginLinkValues, toLoginLink, type LoginLinkRow } from './directory-sql/login-link.js';
+import type { ApplicationRepository, ConnectionRepository, LoginAttemptRepository, ProfileRepository, SamlAssertionRepository } from './store.js';
 
-const PROFILE_COLUMNS = `id, organization_id AS "organizationId", connection_id AS "connectionId", connection_type AS "connectionType", idp_id AS "idpId", email,
+export const PROFILE_COLUMNS = `id, organization_id AS "organizationId", connection_id AS "connectionId", connection_type AS "connectionType", idp_id AS "idpId", email,
   email_verified AS "emailVerified", first_name AS "firstName", last_name AS "lastName", name, groups, roles, custom_attributes AS "customAttributes",
   raw_attributes AS "rawAttributes", directory_user_id AS "directoryUserId", first_login_at AS "firstLoginAt", last_login_at AS "lastLoginAt"`;
 
@@ -86,11 +85,11 @@ export function samlAssertionSql(pool: pg.Pool): Pick<SamlAssertionRepository, '
   };
 }
 
-const PROFILE_INSERT = `INSERT INTO profiles (id, organization_id, connection_id, connection_type, idp_id, email, email_verified, first_name, last_name, name, groups, roles,
+export const PROFILE_INSERT = `INSERT INTO profiles (id, organization_id, connection_id, connection_type, idp_id, email, email_verified, first_name, last_name, name, groups, roles,
            custom_attributes, raw_attributes, directory_user_id, first_login_at, last_login_at)`;
 
 // A profile's id never changes; everything else is what the latest login said.
-const PROFILE_REFRESH = `ON CONFLICT (connection_id, idp_id) DO UPDATE SET organization_id = EXCLUDED.organization_id, connection_type = EXCLUDED.connection_type,
+export const PROFILE_REFRESH = `ON CONFLICT (connection_id, idp_id) DO UPDATE SET organization_id = EXCLUDED.organization_id, connection_type = EXCLUDED.connection_type,
            email = EXCLUDED.email, email_verified = EXCLUDED.email_verified, first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, name = EXCLUDED.name,
            groups = EXCLUDED.groups, roles = EXCLUDED.roles, custom_attributes = EXCLUDED.custom_attributes, raw_attributes = EXCLUDED.raw_attributes,
            directory_user_id = EXCLUDED.directory_user_id, last_login_at = EXCLUDED.last_login_at`;
@@ -114,63 +113,6 @@ export function profileSql(pool: pg.Pool): ProfileRepository {
   };
 }
 
-
-/**
- * One round trip instead of four: the replay record, the directory link, the profile, and (only
- * with the profile) the login's audit entry and event. Data-modifying CTEs all run whatever the outer query reads:
- * the replay record is kept even when the directory refuses (as when these were three
- * statements). The link is read from the statement's snapshot, before the profile is written. Of
- * two concurrent posts of one assertion the second waits on the primary key, inserts nothing,
- * and so writes no profile. $1..$4 are the link's (LOGIN_LINK_SQL).
- */
-const SAML_SIGN_IN = `
-  WITH link AS (${LOGIN_LINK_SQL}),
-  used AS (
-    INSERT INTO saml_assertion_uses (connection_id, assertion_id, expires_at) VALUES ($4, $5, $6) ON CONFLICT DO NOTHING RETURNING 1),
-  saved AS (
-    ${PROFILE_INSERT}
-    SELECT $7::text, $1::text, $4::text, $8::text, $2::text, $9::text, $10::boolean, $11::text, $12::text, $13::text, $14::text[], $15::text[], $16::jsonb, $17::jsonb,
-           l.id, $18::timestamptz, $18::timestamptz
-      FROM link l, used
-     -- directoryUserOf: an active matching user, or no user and no earlier link.
-     WHERE (l.id IS NOT NULL AND l.active IS TRUE) OR (l.id IS NULL AND l.previous IS NULL)
-    ${PROFILE_REFRESH}
-    RETURNING ${PROFILE_COLUMNS}),
-  ${auditAndEventsCtes(19, {
-    gate: 'saved',
-    // The written profile's id; the parameter holds the provisional one.
-    actorId: (param) => `COALESCE(saved.id, ${param})`,
-    eventData: `jsonb_set(jsonb_set(e.data, '{profile,id}', to_jsonb((SELECT id FROM saved))),
-                          '{profile,directory_user_id}', COALESCE(to_jsonb((SELECT "directoryUserId" FROM saved)), 'null'::jsonb))`,
-  })}
-  SELECT EXISTS (SELECT 1 FROM used) AS fresh, l.previous AS "linkPrevious", l.id AS "linkUserId", l.active AS "linkActive", l.groups AS "linkGroups", s.*
-    FROM link l LEFT JOIN saved s ON true`;
-
-interface SamlSignInRow extends Partial<ProfileRecord> {
-  fresh: boolean;
-  linkPrevious: string | null;
-  linkUserId: string | null;
-  linkActive: boolean | null;
-  linkGroups: string[] | null;
-}
-
-/** `appended`: told after a sign-in that wrote its event commits (the relay's nudge). */
-export function samlLoginSql(pool: pg.Pool, appended: () => void): SamlLoginRepository {
-  return {
-    async recordLogin(identity, use, p, at, record) {
-      const values = [
-        ...loginLinkValues(identity), use.assertionId, use.expiresAt,
-        newId('prof'), p.connectionType, p.email, p.emailVerified, p.firstName, p.lastName, p.name, p.groups, p.roles, JSON.stringify(p.customAttributes), JSON.stringify(p.rawAttributes), at,
-        ...auditAndEventsValues([record.event], record.audit),
-      ];
-      const { rows } = await pool.query<SamlSignInRow>(prepared(SAML_SIGN_IN, values));
-      if (rows[0]?.id) appended();
-      const { fresh, linkPrevious, linkUserId, linkActive, linkGroups, ...profile } = rows[0]!;
-      const link = toLoginLink({ previous: linkPrevious, id: linkUserId, active: linkActive, groups: linkGroups } satisfies LoginLinkRow);
-      return { fresh, link, profile: profile.id ? (profile as ProfileRecord) : undefined };
-    },
-  };
-}
 
 /** A sign-in's audit entry and event, one statement on the pool (see APPEND_WITH_AUDIT). */
 export function outboxSql(pool: pg.Pool, appended: () => void): Pick<OutboxRepository, 'appendWithAudit'> {

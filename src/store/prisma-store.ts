@@ -22,7 +22,8 @@ import type { Repositories, Store } from './store.js';
 import { commitSignal } from './commit-signal.js';
 import { listeningTokenChanges, localTokenChanges } from './token-changes.js';
 import { oidcPayloadSql } from './oidc-sql.js';
-import { applicationSql, connectionSql, loginAttemptSql, outboxSql, profileSql, samlAssertionSql, samlLoginSql } from './login-sql.js';
+import { applicationSql, connectionSql, loginAttemptSql, outboxSql, profileSql, samlAssertionSql } from './login-sql.js';
+import { samlLoginSql } from './saml-sign-in-sql.js';
 
 export interface PrismaStoreOptions {
   databaseUrl: string;
