@@ -29,6 +29,8 @@ export const GROUP_FILTER_COLUMNS: ColumnMap = {
 
 export interface ListSpec<Row, T> {
   table: string;
+  /** The directories column that counts this table's rows (kept by triggers): an unfiltered total. */
+  countColumn: 'user_count' | 'group_count';
   columns: string;
   filterColumns: ColumnMap;
   map: (row: Row) => T;
@@ -38,7 +40,11 @@ export async function listRows<Row, T>(db: Queryable, spec: ListSpec<Row, T>, di
   const params: unknown[] = [directoryId];
   let where = 't.directory_id = $1';
   if (query.filter) where += ` AND ${whereOf(query.filter, spec, params)}`;
-  const count = async () => (await rows<{ n: number }>(db, `SELECT count(*)::int AS n FROM ${spec.table} t WHERE ${where}`, params.slice()))[0]?.n ?? 0;
+  // Unfiltered, the total is the directory's counter; filtered, the matches are counted.
+  const countSql = query.filter
+    ? `SELECT count(*)::int AS n FROM ${spec.table} t WHERE ${where}`
+    : `SELECT ${spec.countColumn} AS n FROM directories WHERE id = $1`;
+  const count = async () => (await rows<{ n: number }>(db, countSql, params.slice()))[0]?.n ?? 0;
   if (query.after !== undefined) {
     // Keyset page: the total counts every match, not only those after the cursor.
     const pageParams = [...params, query.after, query.limit];
@@ -49,8 +55,9 @@ export async function listRows<Row, T>(db: Queryable, spec: ListSpec<Row, T>, di
   // Offset page: the total rides along as a window count over ids only (an index-only scan), and
   // the resources are read for the page's rows alone: one round trip for a lookup.
   const pageParams = [...params, query.limit, query.offset];
+  const totalSql = query.filter ? 'count(*) OVER ()' : `(SELECT ${spec.countColumn} FROM directories WHERE id = $1)`;
   const sql = `SELECT ${spec.columns}, p.total_count FROM (
-                 SELECT t.id, count(*) OVER () AS total_count FROM ${spec.table} t WHERE ${where}
+                 SELECT t.id, ${totalSql} AS total_count FROM ${spec.table} t WHERE ${where}
                   ORDER BY t.id LIMIT $${pageParams.length - 1} OFFSET $${pageParams.length}) p
                JOIN ${spec.table} t ON t.id = p.id ORDER BY t.id`;
   const items = await rows<Row & { total_count: string }>(db, sql, pageParams);

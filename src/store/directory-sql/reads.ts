@@ -53,7 +53,7 @@ export function directoryReads(db: Queryable): DirectoryReads {
     },
 
     listUsers: (directoryId, query) =>
-      listRows(db, { table: 'directory_users', columns: prefixed(USER_COLUMNS), filterColumns: USER_FILTER_COLUMNS, map: toUser }, directoryId, query),
+      listRows(db, { table: 'directory_users', countColumn: 'user_count', columns: prefixed(USER_COLUMNS), filterColumns: USER_FILTER_COLUMNS, map: toUser }, directoryId, query),
 
     async getGroup(directoryId, id) {
       const found = await rows<Parameters<typeof toGroup>[0]>(db, `SELECT ${GROUP_COLUMNS} FROM directory_groups WHERE directory_id = $1 AND id = $2`, [directoryId, id]);
@@ -61,7 +61,7 @@ export function directoryReads(db: Queryable): DirectoryReads {
     },
 
     listGroups: (directoryId, query) =>
-      listRows(db, { table: 'directory_groups', columns: prefixed(GROUP_COLUMNS), filterColumns: GROUP_FILTER_COLUMNS, map: toGroup }, directoryId, query),
+      listRows(db, { table: 'directory_groups', countColumn: 'group_count', columns: prefixed(GROUP_COLUMNS), filterColumns: GROUP_FILTER_COLUMNS, map: toGroup }, directoryId, query),
 
     async memberIds(groupIds, limit) {
       const result = new Map<string, MemberSummary[]>(groupIds.map((id) => [id, []]));
@@ -91,8 +91,7 @@ export function directoryReads(db: Queryable): DirectoryReads {
     async counts(directoryId) {
       const [row] = await rows<{ users: number; groups: number }>(
         db,
-        `SELECT (SELECT count(*)::int FROM directory_users WHERE directory_id = $1) AS users,
-                (SELECT count(*)::int FROM directory_groups WHERE directory_id = $1) AS groups`,
+        'SELECT user_count AS users, group_count AS groups FROM directories WHERE id = $1',
         [directoryId],
       );
       return { users: row?.users ?? 0, groups: row?.groups ?? 0 };
