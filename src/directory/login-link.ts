@@ -10,7 +10,7 @@ export async function linkDirectoryUser(data: DirectoryReads, identity: LoginIde
 
 /**
  * The directory user a login is linked to (null: the person is not in the directory), or the
- * directory's refusal. The one-statement SAML sign-in (store/login-sql.ts, SAML_SIGN_IN) writes
+ * directory's refusal. The one-statement SAML sign-in (store/saml-sign-in-sql.ts, SAML_SIGN_IN) writes
  * the profile under this same rule; keep the two alike.
  */
 export function directoryUserOf({ user, previousUserId }: LoginLink): string | null {

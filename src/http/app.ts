@@ -39,16 +39,23 @@ export function createApp(deps: AppDeps): RequestListener {
   const scim = deps.scim;
   if (!scim) return app;
   const options = { logger: deps.logger, metrics, trustProxy: deps.config.http.trustProxy, https: deps.config.http.publicUrl.startsWith('https:') };
-  const serveScim = lane(options, (x) => {
-    const { directoryId, rest, search } = scimTarget(x.req.url ?? '')!;
-    return scim(x, directoryId, rest, search);
-  });
-  return (req: IncomingMessage, res: ServerResponse) => (scimTarget(req.url ?? '') ? serveScim(req, res) : app(req, res));
+  const serveScim = lane(options, (x, { directoryId, rest, search }: ScimTarget) => scim(x, directoryId, rest, search));
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const target = scimTarget(req.url ?? '');
+    if (target) serveScim(req, res, target);
+    else app(req, res);
+  };
+}
+
+interface ScimTarget {
+  directoryId: string;
+  rest: string;
+  search: string;
 }
 
 const SCIM_PATH = /^\/scim\/v2\/([^/?#]*)([^?#]*)(?:\?([^#]*))?/i;
 
-function scimTarget(url: string): { directoryId: string; rest: string; search: string } | undefined {
+function scimTarget(url: string): ScimTarget | undefined {
   const match = SCIM_PATH.exec(url);
   if (!match) return undefined;
   let directoryId: string;

@@ -31,7 +31,8 @@ export interface LaneExchange {
   reply(status: number, headers: OutgoingHttpHeaders, body?: string): void;
 }
 
-export type LaneHandler = (exchange: LaneExchange) => Promise<void>;
+/** `T`: what the dispatcher already read off the request (e.g. the parsed path), handed on. */
+export type LaneHandler<T> = (exchange: LaneExchange, target: T) => Promise<void>;
 
 /** What helmet sends that matters for JSON, fixed once: nothing here varies per response. */
 function staticHeaders(https: boolean): OutgoingHttpHeaders {
@@ -51,10 +52,10 @@ export function header(headers: IncomingHttpHeaders, name: string): string | und
   return Array.isArray(value) ? value[0] : value;
 }
 
-export function lane(options: LaneOptions, handler: LaneHandler) {
+export function lane<T>(options: LaneOptions, handler: LaneHandler<T>) {
   const fixed = staticHeaders(options.https);
   const trust = () => options.trustProxy;
-  return (req: IncomingMessage, res: ServerResponse): void => {
+  return (req: IncomingMessage, res: ServerResponse, target: T): void => {
     const started = process.hrtime.bigint();
     const requestId = requestIdOf(req.headers['x-request-id']);
     let log: Logger | undefined;
@@ -75,7 +76,7 @@ export function lane(options: LaneOptions, handler: LaneHandler) {
     };
     // 'close' comes after 'finish', and also when the client went away before the answer was sent.
     res.once('close', () => finished(options, exchange, started));
-    handler(exchange).catch((error: unknown) => {
+    handler(exchange, target).catch((error: unknown) => {
       // Handlers answer their own errors; this is the last resort (a bug), logged with its stack.
       exchange.log.error({ err: error }, 'request failed');
       if (res.headersSent) return void res.end();

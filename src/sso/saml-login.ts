@@ -77,7 +77,7 @@ export function samlLogin(deps: BrokerDeps, core: SignInCore) {
         requireActive(connection);
         const { identity, applicationId, use } = await checkResponse(connection, attempt, params, now);
         const { profile, recorded } = await signInDeferred(connection, identity, now, use);
-        // SP-initiated: the record overlaps with completing the interaction (the route awaits it).
+        // SP-initiated: the route completes the interaction (awaiting `recorded`, already settled for SAML).
         if (attempt && interaction) return { kind: 'sp_initiated', interactionUid: attempt.interactionUid, interaction, profile, recorded };
         await recorded;
         return { kind: 'idp_initiated', connection, profile, applicationId };

@@ -241,7 +241,7 @@ export interface Repositories {
 }
 
 export interface Store extends Repositories {
-  /** The one statement a SAML sign-in writes (login-sql.ts): outside transactions by design. */
+  /** The one statement a SAML sign-in writes (saml-sign-in-sql.ts): outside transactions by design. */
   readonly samlLogins: SamlLoginRepository;
   /** SCIM directory contents, in plain SQL (see directory-data.ts). */
   readonly directoryData: DirectoryDataStore;

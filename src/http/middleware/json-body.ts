@@ -2,6 +2,7 @@
 // body of another type is refused (415) instead of being silently read as empty.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { InvalidRequest } from '../../errors.js';
+import { hasBody } from '../lane-body.js';
 
 export function jsonBody(limitBytes: number) {
   const parse = express.json({ limit: limitBytes, strict: true, type: ['application/json', 'application/*+json'] });
@@ -12,9 +13,4 @@ export function jsonBody(limitBytes: number) {
     }
     parse(req, res, next);
   };
-}
-
-function hasBody(req: Request): boolean {
-  const length = req.get('content-length');
-  return req.get('transfer-encoding') !== undefined || (length !== undefined && length !== '0');
 }

@@ -9,7 +9,7 @@ const GROUP_NAMES = `ARRAY(SELECT g.resource->>'displayName' FROM directory_memb
 /**
  * The profile's earlier link and the matching user, found together: always exactly one row of
  * (previous, id, active, groups). Parameters $1..$4 are loginLinkValues; the SAML sign-in
- * statement (login-sql.ts) embeds this query, so it keeps those positions.
+ * statement (saml-sign-in-sql.ts) embeds this query, so it keeps those positions.
  */
 export const LOGIN_LINK_SQL = `
   SELECT p.previous, f.id, f.active, f.groups
