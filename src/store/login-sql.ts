@@ -48,31 +48,32 @@ export function connectionSql(pool: pg.Pool): Pick<ConnectionRepository, 'get'> 
   };
 }
 
-interface ApplicationRow extends Omit<Application, 'secrets' | 'createdAt' | 'updatedAt'> {
-  createdAt: Date;
-  updatedAt: Date;
+export interface ApplicationRow extends Omit<Application, 'secrets' | 'createdAt' | 'updatedAt'> {
+  createdAt: Date | string;
+  updatedAt: Date | string;
   secrets: Array<{ id: string; prefix: string; secretHash: string; createdAt: string; expiresAt: string | null }>;
+}
+
+/** An application with its secrets as one row (`a` is applications); `${APPLICATION_SELECT} WHERE ...`. */
+export const APPLICATION_SELECT = `SELECT a.id, a.client_id AS "clientId", a.name, a.organization_id AS "organizationId", a.token_endpoint_auth_method AS "tokenEndpointAuthMethod",
+                  a.redirect_uris AS "redirectUris", a.post_logout_redirect_uris AS "postLogoutRedirectUris", a.initiate_login_uri AS "initiateLoginUri",
+                  a.id_token_signed_response_alg AS "idTokenSignedResponseAlg", a.created_at AS "createdAt", a.updated_at AS "updatedAt",
+                  COALESCE((SELECT json_agg(json_build_object('id', s.id, 'prefix', s.prefix, 'secretHash', s.secret_hash, 'createdAt', s.created_at, 'expiresAt', s.expires_at) ORDER BY s.id DESC)
+                              FROM application_secrets s WHERE s.application_id = a.id), '[]') AS secrets
+             FROM applications a`;
+
+/** Its row as read (timestamps as Dates) or as JSON (as ISO strings: row_to_json). */
+export function toApplication(row: ApplicationRow): Application {
+  const secrets = row.secrets.map((x) => ({ id: x.id, prefix: x.prefix, secretHash: x.secretHash, createdAt: new Date(x.createdAt), expiresAt: x.expiresAt === null ? null : new Date(x.expiresAt) }));
+  return { ...row, createdAt: new Date(row.createdAt), updatedAt: new Date(row.updatedAt), secrets };
 }
 
 /** oidc-provider looks its client up on every authorize and token request: one statement, secrets included. */
 export function applicationSql(pool: pg.Pool): Pick<ApplicationRepository, 'findByClientId'> {
   return {
     async findByClientId(clientId) {
-      const { rows } = await pool.query<ApplicationRow>(
-        prepared(
-          `SELECT a.id, a.client_id AS "clientId", a.name, a.organization_id AS "organizationId", a.token_endpoint_auth_method AS "tokenEndpointAuthMethod",
-                  a.redirect_uris AS "redirectUris", a.post_logout_redirect_uris AS "postLogoutRedirectUris", a.initiate_login_uri AS "initiateLoginUri",
-                  a.id_token_signed_response_alg AS "idTokenSignedResponseAlg", a.created_at AS "createdAt", a.updated_at AS "updatedAt",
-                  COALESCE((SELECT json_agg(json_build_object('id', s.id, 'prefix', s.prefix, 'secretHash', s.secret_hash, 'createdAt', s.created_at, 'expiresAt', s.expires_at) ORDER BY s.id DESC)
-                              FROM application_secrets s WHERE s.application_id = a.id), '[]') AS secrets
-             FROM applications a WHERE a.client_id = $1`,
-          [clientId],
-        ),
-      );
-      const row = rows[0];
-      if (!row) return undefined;
-      const secrets = row.secrets.map((x) => ({ id: x.id, prefix: x.prefix, secretHash: x.secretHash, createdAt: new Date(x.createdAt), expiresAt: x.expiresAt === null ? null : new Date(x.expiresAt) }));
-      return { ...row, secrets };
+      const { rows } = await pool.query<ApplicationRow>(prepared(`${APPLICATION_SELECT} WHERE a.client_id = $1`, [clientId]));
+      return rows[0] && toApplication(rows[0]);
     },
   };
 }

@@ -21,7 +21,7 @@ import { createDeliveryEngineStore } from './webhook-sql/index.js';
 import type { Repositories, Store } from './store.js';
 import { commitSignal } from './commit-signal.js';
 import { listeningTokenChanges, localTokenChanges } from './token-changes.js';
-import { oidcPayloadSql } from './oidc-sql.js';
+import { oidcPayloadSql, oidcResumeSql } from './oidc-sql.js';
 import { applicationSql, connectionSql, loginAttemptSql, outboxSql, profileSql, samlAssertionSql } from './login-sql.js';
 import { samlLoginSql } from './saml-sign-in-sql.js';
 
@@ -90,6 +90,7 @@ export function createPrismaStore(options: PrismaStoreOptions): Store {
     samlAssertions: { ...root.samlAssertions, ...samlAssertionSql(pool) },
     profiles: profileSql(pool),
     samlLogins: samlLoginSql(pool, committed.notify),
+    oidcResume: oidcResumeSql(pool),
     connections: { ...root.connections, ...connectionSql(pool) },
     applications: { ...root.applications, ...applicationSql(pool) },
     outbox: { ...root.outbox, ...outboxSql(pool, committed.notify) },

@@ -98,6 +98,12 @@ export interface ApplicationRepository {
 }
 
 /** oidc-provider's records; `payload` is its JSON, opaque here. */
+/** What resuming a completed login reads first, in one statement (oidc-sql.ts). */
+export interface OidcResumeRead {
+  /** Undefined when the interaction is missing or expired; the client and grant are those it names. */
+  read(interactionId: string, now: Date): Promise<{ interaction: Record<string, unknown>; application: Application | undefined; grant: Record<string, unknown> | undefined } | undefined>;
+}
+
 export interface OidcPayloadRepository {
   upsert(kind: string, id: string, payload: Record<string, unknown>, expiresAt: Date | null): Promise<void>;
   /** Undefined when missing or expired at `now`. A consumed record carries `consumed` (epoch seconds). */
@@ -243,6 +249,7 @@ export interface Repositories {
 export interface Store extends Repositories {
   /** The one statement a SAML sign-in writes (saml-sign-in-sql.ts): outside transactions by design. */
   readonly samlLogins: SamlLoginRepository;
+  readonly oidcResume: OidcResumeRead;
   /** SCIM directory contents, in plain SQL (see directory-data.ts). */
   readonly directoryData: DirectoryDataStore;
   /** Webhook fan-out and delivery bookkeeping, in plain SQL (see webhook-data.ts). */

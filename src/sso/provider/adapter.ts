@@ -1,7 +1,7 @@
 // oidc-provider's storage, in Postgres through the Store: sessions, interactions, codes, tokens and
 // grants live in one table, so any API node continues what another started. Clients are not stored
 // here: they are Gatehouse Applications, translated on every lookup.
-import Provider, { type Adapter, type AdapterPayload, type FindAccount } from 'oidc-provider';
+import Provider, { type Adapter, type AdapterPayload, type FindAccount, type KoaContextWithOIDC } from 'oidc-provider';
 import type { EarlyReads } from './early-reads.js';
 import type { Application } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
@@ -42,6 +42,16 @@ export function adapterFactory(store: Store, clock: () => Date, early?: { reads:
   }
   const resumeReads = { client: (id: string) => read('Client', id), grant: (id: string) => read('Grant', id) };
 
+  /** A resume's interaction read together with the client and grant it names (one statement). */
+  async function resumeRead(ctx: KoaContextWithOIDC | undefined, id: string, { reads, findAccount }: { reads: EarlyReads; findAccount: FindAccount }) {
+    const found = await store.oidcResume.read(id, clock());
+    if (!found) return undefined;
+    const { application, grant } = found;
+    // The same ids the statement looked up by; any other id asked for is read as usual.
+    reads.interactionRead(ctx, found.interaction, { client: async () => application && clientMetadata(application), grant: async () => grant }, findAccount);
+    return found.interaction as AdapterPayload;
+  }
+
   return class PostgresAdapter implements Adapter {
     readonly kind: string;
     constructor(kind: string) {
@@ -57,6 +67,7 @@ export function adapterFactory(store: Store, clock: () => Date, early?: { reads:
       const ctx = Provider.ctx;
       const started = early?.reads.take(ctx, `${this.kind}:${id}`) as Promise<AdapterPayload | undefined> | undefined;
       if (started) return started;
+      if (early && this.kind === 'Interaction' && early.reads.resuming(ctx)) return resumeRead(ctx, id, early);
       const found = await read(this.kind, id);
       if (early && found && this.kind === 'Interaction') early.reads.interactionRead(ctx, found, resumeReads, early.findAccount);
       return found;

@@ -1,8 +1,8 @@
 // Resuming a completed interaction (GET /oauth/authorize/:uid), oidc-provider reads the
 // interaction, deletes it, then reads its client, the account and the grant, one after another,
-// though the interaction already names all three. Those reads are started together as soon as
-// the interaction is read, and handed to oidc-provider's own lookups moments later in the same
-// request. They are the same reads a little earlier, not a cache: held per request (oidc-provider's
+// though the interaction already names all three. The client and grant come with the interaction
+// in one statement (Store.oidcResume), the account's read starts as soon as it is in, and all three
+// are handed to oidc-provider's own lookups moments later in the same request. They are the same reads a little earlier, not a cache: held per request (oidc-provider's
 // context), each taken once, so nothing outlives the request or is served to another.
 import type { FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 
@@ -34,6 +34,9 @@ export function earlyReads() {
 
   return {
     take,
+
+    /** Whether this request resumes a completed interaction (whose reads interactionRead starts). */
+    resuming: (ctx: Ctx | undefined) => ctx?.oidc?.route === 'resume',
 
     /** Called with every interaction the adapter reads: starts the reads its resume will make. */
     interactionRead(ctx: Ctx | undefined, interaction: Record<string, unknown>, reads: ResumeReads, findAccount: FindAccount) {
