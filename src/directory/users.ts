@@ -55,7 +55,8 @@ export function directoryUsers(data: DirectoryDataStore, clock: () => Date = () 
     // sessions_revoked joins the metadata in the statement, which alone knows how many there were.
     const log = changeLog(actor, { action: 'scim.user.updated', targetType: 'directory_user', targetId: id, metadata: { changed } }, events, at);
     const write = { ...draft, at, revokeSessions: type === 'directory.user.deactivated' };
-    return data.updateUserAt(actor.directoryId, id, before.version, write, log);
+    // Applied, the row is `after` (the statement returns only that it matched).
+    return (await data.updateUserAt(actor.directoryId, id, before.version, write, log)) ? after : undefined;
   }
 
   return {

@@ -140,8 +140,8 @@ export interface DirectoryDataStore extends DirectoryReads {
    * One statement, applied only while the user is still at `version` (optimistic concurrency):
    * version + 1, with `revokeSessions` the end of every session, grant and token of its profiles
    * (counted into the audit metadata as `sessions_revoked` when there were any), the audit entry
-   * and the events. undefined when the user moved on or is gone: then nothing was written.
+   * and the events. false when the user moved on or is gone: then nothing was written.
    * Throws Conflict like createUser.
    */
-  updateUserAt(directoryId: string, id: string, version: number, user: UserWrite & { revokeSessions: boolean }, log: ChangeLog): Promise<DirectoryUserRecord | undefined>;
+  updateUserAt(directoryId: string, id: string, version: number, user: UserWrite & { revokeSessions: boolean }, log: ChangeLog): Promise<boolean>;
 }

@@ -42,7 +42,7 @@ const UPDATE_USER = `
   WITH upd AS (
     UPDATE directory_users SET user_name_key = $4, external_id = $5, display_name_key = $6, primary_email = $7, email_keys = $8,
            active = $9, resource = $10, version = version + 1, updated_at = $11
-     WHERE id = $1 AND directory_id = $2 AND version = $3 RETURNING ${USER_COLUMNS}),
+     WHERE id = $1 AND directory_id = $2 AND version = $3 RETURNING id),
   revoked AS (
     DELETE FROM oidc_payloads WHERE $12::boolean AND account_id IN (SELECT p.id FROM profiles p JOIN upd ON p.directory_user_id = upd.id) RETURNING 1),
   revoked_count AS (SELECT count(*)::int AS n FROM revoked),
@@ -50,7 +50,7 @@ const UPDATE_USER = `
     gate: 'upd, revoked_count',
     metadata: `CASE WHEN revoked_count.n > 0 THEN jsonb_build_object('sessions_revoked', revoked_count.n) ELSE '{}'::jsonb END`,
   })}
-  SELECT ${USER_COLUMNS} FROM upd`;
+  SELECT id FROM upd`;
 
 /** `committed` is called after a write that appended events commits. */
 export function userWrites(pool: pg.Pool, committed: () => void): Pick<DirectoryDataStore, 'createUser' | 'updateUserAt'> {
@@ -65,10 +65,10 @@ export function userWrites(pool: pg.Pool, committed: () => void): Pick<Directory
 
     async updateUserAt(directoryId, id, version, user, log) {
       const values = [id, directoryId, version, ...fieldValues(user.fields, user.resource), user.at, user.revokeSessions, ...auditAndEventsValues(log.events, log.audit)];
-      const [row] = await uniqueUserName(() => rows<UserRow>(pool, UPDATE_USER, values));
-      if (row === undefined) return undefined;
+      const [row] = await uniqueUserName(() => rows<{ id: string }>(pool, UPDATE_USER, values));
+      if (row === undefined) return false;
       if (log.events.length > 0) committed();
-      return toUser(row);
+      return true;
     },
   };
 }
