@@ -49,8 +49,7 @@ type Gateway = Pick<Awaited<ReturnType<typeof gatewayUnderTest>>, 'url' | 'conne
 const gatewayProcess = () => spawnGateway<Gateway>(new URL('./acs-gateway.ts', import.meta.url));
 
 /** authorize -> interaction -> AuthnRequest, then the IdP's signed answer to it. */
-export async function prepareLogin(gw: Gateway) {
-  const browser = new Browser();
+export async function prepareLogin(gw: Gateway, browser = new Browser()) {
   const authorize = new URL('/oauth/authorize', gw.url);
   const params = { client_id: gw.clientId, response_type: 'code', redirect_uri: REDIRECT, scope: 'openid email', connection: gw.connectionId, code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' };
   for (const [k, v] of Object.entries(params)) authorize.searchParams.set(k, v);
@@ -65,17 +64,32 @@ export async function prepareLogin(gw: Gateway) {
 // the gateway's own work), carrying the cookies the untimed authorize leg left in the browser.
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
-function send(url: string, method: 'GET' | 'POST', cookie: string, body?: string): Promise<{ status: number; location: string; text: string }> {
-  const headers: Record<string, string | number> = { cookie, ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) }) };
+function request(url: string, method: string, headers: Record<string, string | number>, body?: string): Promise<http.IncomingMessage & { body: Buffer }> {
+  const sized = body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) };
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, agent, headers }, (res) => {
+    const req = http.request(url, { method, agent, headers: sized }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, location: String(res.headers.location ?? ''), text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => resolve(Object.assign(res, { body: Buffer.concat(chunks) })));
     });
     req.on('error', reject);
     req.end(body);
   });
+}
+
+function send(url: string, method: 'GET' | 'POST', cookie: string, body?: string): Promise<{ status: number; location: string; text: string }> {
+  const headers = { cookie, ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }) };
+  return request(url, method, headers, body).then((res) => ({ status: res.statusCode ?? 0, location: String(res.headers.location ?? ''), text: res.body.toString('utf8') }));
+}
+
+/** The test browser's transport on node:http: the timed whole login's client costs the shared cores what a browser's network stack would not. */
+async function nodeHttpTransport(url: string, init: RequestInit): Promise<Response> {
+  const headers = Object.fromEntries(Object.entries((init.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v]));
+  const res = await request(url, init.method ?? 'GET', headers, init.body === undefined || init.body === null ? undefined : String(init.body));
+  const out = new Headers();
+  for (const [name, value] of Object.entries(res.headers)) for (const v of Array.isArray(value) ? value : [value ?? '']) out.append(name, v);
+  const status = res.statusCode ?? 0;
+  return new Response([204, 205, 304].includes(status) ? null : res.body.toString('utf8'), { status, headers: out });
 }
 
 export async function acsToCode(gw: Gateway, login: Awaited<ReturnType<typeof prepareLogin>>): Promise<void> {
@@ -91,25 +105,21 @@ const CODE_VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
 
 /** The whole login as a product sees it: authorize -> AuthnRequest -> ACS -> code -> token -> userinfo. */
 async function wholeLogin(gw: Gateway): Promise<void> {
-  const login = await prepareLogin(gw);
+  const login = await prepareLogin(gw, new Browser(nodeHttpTransport));
   const acs = await login.browser.post(login.acsUrl, login.fields);
   const resumed = await login.browser.get(new URL(acs.headers.get('location')!, gw.url).href);
   const code = new URL(resumed.headers.get('location') ?? '', gw.url).searchParams.get('code');
   if (!code) throw new Error(`no code: ${resumed.status}`);
-  const token = await fetch(new URL('/oauth/token', gw.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: gw.clientId, code_verifier: CODE_VERIFIER }),
-  });
-  const tokens = (await token.json()) as { access_token?: string };
-  if (!tokens.access_token) throw new Error(`token endpoint answered ${token.status}: ${JSON.stringify(tokens)}`);
-  const userinfo = await fetch(new URL('/oauth/userinfo', gw.url), { headers: { authorization: `Bearer ${tokens.access_token}` } });
-  if (userinfo.status !== 200) throw new Error(`userinfo answered ${userinfo.status}`);
-  await userinfo.arrayBuffer();
+  const form = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: gw.clientId, code_verifier: CODE_VERIFIER }).toString();
+  const token = await request(new URL('/oauth/token', gw.url).href, 'POST', { 'content-type': 'application/x-www-form-urlencoded' }, form);
+  const tokens = JSON.parse(token.body.toString('utf8')) as { access_token?: string };
+  if (!tokens.access_token) throw new Error(`token endpoint answered ${token.statusCode}: ${JSON.stringify(tokens)}`);
+  const userinfo = await request(new URL('/oauth/userinfo', gw.url).href, 'GET', { authorization: `Bearer ${tokens.access_token}` });
+  if (userinfo.statusCode !== 200) throw new Error(`userinfo answered ${userinfo.statusCode}`);
 }
 
 async function benchWholeLogin(gw: Gateway): Promise<string[]> {
-  const lines = ['', 'The whole login (authorize -> AuthnRequest -> ACS -> code -> token -> userinfo), each one timed:', '', '| concurrency | logins | logins per second | p50 ms | p99 ms |', '|---|---|---|---|---|'];
+  const lines = ['', 'The whole login (authorize -> AuthnRequest -> ACS -> code -> token -> userinfo), each one timed, the client on node:http:', '', '| concurrency | logins | logins per second | p50 ms | p99 ms |', '|---|---|---|---|---|'];
   await load(20, 4, () => wholeLogin(gw)); // warm-up
   for (const [concurrency, total] of [[1, 100], [8, 300]] as const) {
     const result = await load(total, concurrency, () => wholeLogin(gw));

@@ -3,6 +3,9 @@
 export class Browser {
   private readonly cookies = new Map<string, string>();
 
+  /** `transport`: how requests go out (fetch by default; benchmarks pass a cheaper one). */
+  constructor(private readonly transport: (url: string, init: RequestInit) => Promise<Response> = (url, init) => fetch(url, init)) {}
+
   /** The Cookie header this browser would send (for clients that take over its session). */
   cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -31,7 +34,7 @@ export class Browser {
 
   private async send(url: string, init: RequestInit): Promise<Response> {
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const response = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), ...(cookie ? { Cookie: cookie } : {}) } });
+    const response = await this.transport(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), ...(cookie ? { Cookie: cookie } : {}) } });
     for (const header of response.headers.getSetCookie()) {
       const [pair] = header.split(';');
       const eq = pair!.indexOf('=');
