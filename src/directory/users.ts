@@ -2,6 +2,7 @@
 // A create or a change is a single statement (one round trip, one commit); a change is computed
 // from the version it read and applies only if that is still the current one, else it is computed
 // again from the newer version. A change that alters nothing is not a change: no new version, no event.
+// The version a change starts from may be the one this process last read or wrote (user-rows.ts).
 import { isDeepStrictEqual } from 'node:util';
 import { NotFound, PreconditionFailed } from '../errors.js';
 import type { DirectoryDataStore, UserFields } from '../store/directory-data.js';
@@ -9,6 +10,7 @@ import { newId } from '../store/ids.js';
 import type { DirectoryUserRecord } from '../store/records.js';
 import { asJson, changedAttributes, changeLog, event, recordChange, type DirectoryActor, type DirectoryEventType } from './changes.js';
 import { presentDirectoryUser, presentMember } from './present.js';
+import { rememberedRows, type RememberedRows } from './user-rows.js';
 
 export interface UserDraft {
   resource: Record<string, unknown>;
@@ -35,18 +37,27 @@ function transition(before: DirectoryUserRecord, after: DirectoryUserRecord): Di
   return !before.active && after.active ? 'directory.user.reactivated' : 'directory.user.updated';
 }
 
-export function directoryUsers(data: DirectoryDataStore, clock: () => Date = () => new Date()) {
+export function directoryUsers(data: DirectoryDataStore, clock: () => Date = () => new Date(), rows: RememberedRows<DirectoryUserRecord> = rememberedRows()) {
   function checked(user: DirectoryUserRecord | undefined, expectedVersion: number | undefined): DirectoryUserRecord {
     if (!user) throw new NotFound('User not found');
     if (expectedVersion !== undefined && user.version !== expectedVersion) throw new PreconditionFailed();
     return user;
   }
 
+  /** The row a change is computed from: the remembered one when it can be the current one, else read. */
+  async function currentUser(directoryId: string, id: string, expectedVersion: number | undefined, mayRecall: boolean) {
+    const recalled = mayRecall ? rows.recall(directoryId, id) : undefined;
+    // An If-Match the remembered version does not meet may still meet the stored one: read it.
+    if (recalled && (expectedVersion === undefined || recalled.version === expectedVersion)) return { user: recalled, recalled: true };
+    return { user: checked(await data.getUser(directoryId, id), expectedVersion), recalled: false };
+  }
+
   /** One optimistic attempt; undefined when the user changed (or went) between the read and the write. */
-  async function attempt(actor: DirectoryActor, id: string, change: UserChange, expectedVersion: number | undefined) {
-    const before = checked(await data.getUser(actor.directoryId, id), expectedVersion);
+  async function attempt(actor: DirectoryActor, id: string, change: UserChange, expectedVersion: number | undefined, mayRecall: boolean) {
+    const { user: before, recalled } = await currentUser(actor.directoryId, id, expectedVersion, mayRecall);
     const draft = change(before);
-    if (isDeepStrictEqual(draft.resource, before.resource)) return before;
+    // "Nothing to change" is a verdict on the stored row: a remembered one may be behind it.
+    if (isDeepStrictEqual(draft.resource, before.resource)) return recalled ? undefined : before;
     const at = clock();
     const after = stored(before, draft, at);
     const type = transition(before, after);
@@ -56,7 +67,9 @@ export function directoryUsers(data: DirectoryDataStore, clock: () => Date = () 
     const log = changeLog(actor, { action: 'scim.user.updated', targetType: 'directory_user', targetId: id, metadata: { changed } }, events, at);
     const write = { ...draft, at, revokeSessions: type === 'directory.user.deactivated' };
     // Applied, the row is `after` (the statement returns only that it matched).
-    return (await data.updateUserAt(actor.directoryId, id, before.version, write, log)) ? after : undefined;
+    if (await data.updateUserAt(actor.directoryId, id, before.version, write, log)) return (rows.remember(after), after);
+    rows.forget(actor.directoryId, id);
+    return undefined;
   }
 
   return {
@@ -66,12 +79,17 @@ export function directoryUsers(data: DirectoryDataStore, clock: () => Date = () 
       const user: DirectoryUserRecord = { id: newId('dusr'), directoryId: actor.directoryId, externalId, active, primaryEmail, resource: draft.resource, version: 1, createdAt: at, updatedAt: at };
       const events = [event(actor, 'directory.user.created', presentDirectoryUser(actor, user), at)];
       const log = changeLog(actor, { action: 'scim.user.created', targetType: 'directory_user', targetId: user.id, metadata: {} }, events, at);
-      return data.createUser(actor.directoryId, user.id, { ...draft, at }, log);
+      const created = await data.createUser(actor.directoryId, user.id, { ...draft, at }, log);
+      rows.remember(created);
+      return created;
     },
+
+    /** A row a read returned, for the next change of it to start from (user-rows.ts). */
+    remember: (user: DirectoryUserRecord) => rows.remember(user),
 
     async update(actor: DirectoryActor, id: string, change: UserChange, expectedVersion?: number): Promise<DirectoryUserRecord> {
       for (let i = 0; i < UPDATE_ATTEMPTS; i++) {
-        const user = await attempt(actor, id, change, expectedVersion);
+        const user = await attempt(actor, id, change, expectedVersion, i === 0);
         if (user) return user;
       }
       // Not a client error (nothing it sent conflicts); a 5xx tells the IdP to retry later.
@@ -80,6 +98,7 @@ export function directoryUsers(data: DirectoryDataStore, clock: () => Date = () 
 
     delete: (actor: DirectoryActor, id: string, expectedVersion?: number) =>
       data.transaction(async (tx) => {
+        rows.forget(actor.directoryId, id);
         const user = checked(await tx.lockUser(actor.directoryId, id), expectedVersion);
         const at = clock();
         // Memberships go with the user (ON DELETE CASCADE); products hear of each one.

@@ -47,6 +47,8 @@ export function scimUsers(data: DirectoryReads, users: DirectoryUsers) {
   return {
     async list({ actor, base }: ScimRequestScope, params: ScimListParams) {
       const found = await data.listUsers(actor.directoryId, listQueryOf(params));
+      // An IdP's lookup before its update: the update can start from the row found.
+      if (found.items.length === 1) users.remember(found.items[0]!);
       return pagedResponse(found, params, (items) => items.map((u) => project(userResource(u, base), params)));
     },
 
@@ -54,6 +56,7 @@ export function scimUsers(data: DirectoryReads, users: DirectoryUsers) {
       knownId(id);
       const user = await data.getUser(actor.directoryId, id);
       if (!user) throw userNotFound();
+      users.remember(user);
       return { resource: project(userResource(user, base), params), version: user.version };
     },
 

@@ -102,4 +102,66 @@ describe('SCIM user writes', await requires('postgres'), () => {
     assert.equal((await directoryEvents(gw, d.id)).length, before.events + 1);
     assert.equal((await audited(d)).length, before.audit + 1);
   });
+
+  /** Another gateway process over the same database: its remembered rows are its own. */
+  function otherProcess(d: TestDirectory) {
+    const data = gw.store.directoryData;
+    let reads = 0;
+    const store: DirectoryDataStore = { ...data, getUser: (directoryId, id) => (reads++, data.getUser(directoryId, id)) };
+    const actor: DirectoryActor = { directoryId: d.id, organizationId: d.organizationId, tokenId: 'dir_token_test', requestId: null, ip: null, userAgent: null };
+    const service = scimUsers(store, directoryUsers(store));
+    const scope = { actor, base: 'http://gatehouse.test' };
+    return {
+      reads: () => reads,
+      get: (id: string) => service.get(scope, id, { attributes: undefined, excludedAttributes: undefined }),
+      patch: (id: string, body: unknown, version?: number) => service.patch(scope, id, body, version),
+    };
+  }
+
+  test('a GET then a PATCH (as Entra and Okta update): the PATCH starts from the row read, no second read', async () => {
+    const d = await createTestDirectory(gw, 'entra', 'remembered');
+    const created = (await d.scim('post', '/Users', user('remembered@acme.test')).expect(201)).body;
+    const mine = otherProcess(d);
+    await mine.get(created.id);
+    const result = await mine.patch(created.id, patch({ op: 'Replace', path: 'active', value: 'False' }));
+    assert.equal(mine.reads(), 1, 'the PATCH read nothing');
+    assert.equal(result.resource.active, false);
+    assert.equal(result.version, 2);
+    assert.equal((await d.scim('get', `/Users/${created.id}`).expect(200)).body.active, false);
+    assert.deepEqual((await directoryEvents(gw, d.id)).map((e) => e.type), ['directory.user.created', 'directory.user.deactivated']);
+  });
+
+  test('a remembered row another process changed since: the write misses, is computed again from the stored row, nothing lost', async () => {
+    const d = await createTestDirectory(gw, 'entra', 'remembered-stale');
+    const created = (await d.scim('post', '/Users', user('stale@acme.test')).expect(201)).body;
+    const mine = otherProcess(d);
+    await mine.get(created.id);
+    await d.scim('patch', `/Users/${created.id}`, patch({ op: 'replace', path: 'title', value: 'theirs' })).expect(200);
+    const result = await mine.patch(created.id, patch({ op: 'replace', path: 'nickName', value: 'mine' }));
+    assert.equal(mine.reads(), 2, 'read again after the missed write');
+    assert.deepEqual([result.resource.title, result.resource.nickName, result.version], ['theirs', 'mine', 3]);
+  });
+
+  test('a remembered row that makes a PATCH look like a no-op is checked against the stored row', async () => {
+    const d = await createTestDirectory(gw, 'entra', 'remembered-noop');
+    const created = (await d.scim('post', '/Users', user('noop@acme.test')).expect(201)).body;
+    const mine = otherProcess(d);
+    await mine.get(created.id);
+    // Elsewhere the user is deactivated; here the remembered row still says active.
+    await d.scim('patch', `/Users/${created.id}`, patch({ op: 'replace', path: 'active', value: false })).expect(200);
+    const result = await mine.patch(created.id, patch({ op: 'replace', path: 'active', value: true }));
+    assert.deepEqual([result.resource.active, result.version], [true, 3]);
+    assert.deepEqual((await directoryEvents(gw, d.id)).map((e) => e.type), ['directory.user.created', 'directory.user.deactivated', 'directory.user.reactivated']);
+  });
+
+  test('If-Match with the stored version, when the remembered one is older, is applied (not 412)', async () => {
+    const d = await createTestDirectory(gw, 'entra', 'remembered-if-match');
+    const created = (await d.scim('post', '/Users', user('ifmatch2@acme.test')).expect(201)).body;
+    const mine = otherProcess(d);
+    await mine.get(created.id);
+    const theirs = (await d.scim('patch', `/Users/${created.id}`, patch({ op: 'replace', path: 'title', value: 'theirs' })).expect(200)).body;
+    const result = await mine.patch(created.id, patch({ op: 'replace', path: 'nickName', value: 'mine' }), versionOf(theirs.meta.version));
+    assert.deepEqual([result.resource.title, result.resource.nickName, result.version], ['theirs', 'mine', 3]);
+    await assert.rejects(mine.patch(created.id, patch({ op: 'replace', path: 'nickName', value: 'again' }), 2), (e: Error) => e.name === 'PreconditionFailed');
+  });
 });
