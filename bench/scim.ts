@@ -86,6 +86,12 @@ export async function benchScim(): Promise<string[]> {
       const r = await load(c === 1 ? 1000 : 4000, c, (i) => call('PATCH', `${tenK.base}/Users/${seededUserId('B', from + i)}`, tenK.token, { schemas: [PATCH], Operations: [{ op: 'replace', value: { active: false } }] }));
       lines.push(row(`PATCH active=false, c${c}`, r));
     }
+    // As Entra deactivates: a lookup by userName, then the PATCH of the user found (users 1,000-1,999).
+    const lookupThenDeactivate = async (i: number) => {
+      const found = await call('GET', `${tenK.base}/Users?filter=${encodeURIComponent(`userName eq "u${1000 + i}@bench.test"`)}`, tenK.token);
+      await call('PATCH', `${tenK.base}/Users/${found.Resources[0].id}`, tenK.token, { schemas: [PATCH], Operations: [{ op: 'replace', value: { active: false } }] });
+    };
+    lines.push(row('lookup, then PATCH active=false (as Entra deactivates), pairs at c8', await load(1000, 8, lookupThenDeactivate)));
     for (const [n] of sizes) {
       const d = seeded.get(n)!;
       lines.push(row(`GET /Users first page (count=100), ${n / 1000}k users`, await load(100, 1, () => call('GET', `${d.base}/Users?startIndex=1&count=100`, d.token))));
