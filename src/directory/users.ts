@@ -55,8 +55,15 @@ export function directoryUsers(data: DirectoryDataStore, clock: () => Date = () 
   /** One optimistic attempt; undefined when the user changed (or went) between the read and the write. */
   async function attempt(actor: DirectoryActor, id: string, change: UserChange, expectedVersion: number | undefined, mayRecall: boolean) {
     const { user: before, recalled } = await currentUser(actor.directoryId, id, expectedVersion, mayRecall);
-    const draft = change(before);
-    // "Nothing to change" is a verdict on the stored row: a remembered one may be behind it.
+    // A refusal ("no such value") and "nothing to change" are verdicts on the stored row: a
+    // remembered one may be behind it, so either sends the attempt round again from the stored row.
+    let draft: UserDraft;
+    try {
+      draft = change(before);
+    } catch (error) {
+      if (recalled) return undefined;
+      throw error;
+    }
     if (isDeepStrictEqual(draft.resource, before.resource)) return recalled ? undefined : before;
     const at = clock();
     const after = stored(before, draft, at);

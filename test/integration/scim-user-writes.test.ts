@@ -164,4 +164,16 @@ describe('SCIM user writes', await requires('postgres'), () => {
     assert.deepEqual([result.resource.title, result.resource.nickName, result.version], ['theirs', 'mine', 3]);
     await assert.rejects(mine.patch(created.id, patch({ op: 'replace', path: 'nickName', value: 'again' }), 2), (e: Error) => e.name === 'PreconditionFailed');
   });
+
+  test('a PATCH the remembered row would refuse is judged on the stored row', async () => {
+    const d = await createTestDirectory(gw, 'entra', 'remembered-refusal');
+    const created = (await d.scim('post', '/Users', user('refusal@acme.test')).expect(201)).body;
+    const mine = otherProcess(d);
+    await mine.get(created.id);
+    await d.scim('patch', `/Users/${created.id}`, patch({ op: 'add', path: 'emails', value: [{ value: 'alias@acme.test', type: 'other' }] })).expect(200);
+    // Against the remembered row (one email) this filter matches nothing: 400 noTarget. Stored, it matches.
+    const result = await mine.patch(created.id, patch({ op: 'replace', path: 'emails[value co "alias"].type', value: 'home' }));
+    assert.deepEqual((result.resource.emails as Array<{ value: string; type?: string }>).map((e) => [e.value, e.type]), [['refusal@acme.test', undefined], ['alias@acme.test', 'home']]);
+    await assert.rejects(mine.patch(created.id, patch({ op: 'replace', path: 'emails[value co "nobody"].type', value: 'home' })), (e: Error & { scimType?: string }) => e.scimType === 'noTarget');
+  });
 });
