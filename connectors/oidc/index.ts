@@ -11,12 +11,13 @@ import { expectedIssuer, fetchOptions } from './discovery.js';
 import { translate } from './failures.js';
 import { groupsFromGraph, hasGroupsOverage } from './groups-overage.js';
 import { checkHostedDomain, checkTenant, identityFrom } from './identity.js';
+import { jwksMemory } from './jwks-memory.js';
 import { prepareOidcConfig } from './prepare.js';
 
 export { oidcConfigSchema, type OidcConfig } from './config.js';
 
-/** A per-login Configuration: offline (metadata comes from the stored discovery). */
-async function configuration(config: ReadyOidcConfig, deps: ConnectorDeps, now: Date): Promise<client.Configuration> {
+/** A per-login Configuration: offline (metadata comes from the stored discovery); `keys`: the JWKS kept between logins. */
+async function configuration(config: ReadyOidcConfig, deps: ConnectorDeps, now: Date, keys?: ReturnType<typeof jwksMemory>): Promise<client.Configuration> {
   const server = { ...config.discovered, issuer: expectedIssuer(config) } as client.ServerMetadata;
   const metadata = {
     id_token_signed_response_alg: config.id_token_signed_response_alg,
@@ -25,7 +26,7 @@ async function configuration(config: ReadyOidcConfig, deps: ConnectorDeps, now: 
   };
   const built = new client.Configuration(server, config.client_id, metadata, await clientAuthentication(config, config.discovered.token_endpoint));
   const options = fetchOptions(deps);
-  built[client.customFetch] = options[client.customFetch];
+  built[client.customFetch] = keys ? keys.attach(built, config.discovered.token_endpoint, options[client.customFetch]) : options[client.customFetch];
   for (const run of options.execute) run(built);
   client.enableNonRepudiationChecks(built);
   return built;
@@ -52,6 +53,7 @@ async function checkedIdentity(config: ReadyOidcConfig, deps: ConnectorDeps, liv
 function open(raw: OidcConfig, deps: ConnectorDeps): OidcConnector {
   if (!raw.discovered) throw new UpstreamRejected('This sign-in connection is not fully configured.', { code: 'oidc_connection_incomplete' });
   const config = raw as ReadyOidcConfig;
+  const keys = jwksMemory();
   return {
     protocol: 'oidc',
 
@@ -77,8 +79,9 @@ function open(raw: OidcConfig, deps: ConnectorDeps): OidcConnector {
       const current = new URL(callbackUrl);
       for (const [k, v] of Object.entries(params)) current.searchParams.set(k, v);
       try {
-        const live = await configuration(config, deps, now);
+        const live = await configuration(config, deps, now, keys);
         const tokens = await client.authorizationCodeGrant(live, current, { pkceCodeVerifier: code_verifier, expectedNonce: nonce, expectedState: state, idTokenExpected: true });
+        keys.keep(live);
         return await checkedIdentity(config, deps, live, tokens);
       } catch (error) {
         throw translate(error, config);

@@ -42,9 +42,20 @@ describe('upstream OIDC login end to end', await requires('postgres'), () => {
     assert.deepEqual(claims.groups, ['eng', 'admins']);
   });
 
+  test('the issuer keys are fetched once, not per login', async () => {
+    await h.complete(await toCallback());
+    const fetched = upstream.jwksRequests;
+    await h.complete(await toCallback());
+    await h.complete(await toCallback());
+    assert.equal(upstream.jwksRequests, fetched);
+  });
+
   test('key rotation at the upstream mid-test: the next login verifies against the new key', async () => {
+    const fetched = upstream.jwksRequests;
     await upstream.rotateKeys();
+    // Signed with a key the kept JWKS lacks: that login fetches the keys at once.
     assert.equal((await h.complete(await toCallback())).email, 'ada@acme.test');
+    assert.equal(upstream.jwksRequests, fetched + 1);
   });
 
   const refusals: Array<[string, () => void, string]> = [

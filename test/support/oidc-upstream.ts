@@ -94,6 +94,8 @@ export interface UpstreamIdp {
   readonly interactions: InteractionRecord[];
   /** How many times a discovery document was served. */
   readonly discoveryRequests: number;
+  /** How many times the JWKS was served. */
+  readonly jwksRequests: number;
   /** Registers one more client (oidc-provider's clients are fixed per instance: this swaps in a new one). */
   addClient(client: UpstreamClient): void;
   /** kids in the published JWKS, the signing key first. */
@@ -354,6 +356,7 @@ export async function startUpstreamIdp(options: UpstreamOptions): Promise<Upstre
     const raw = req.url ?? '/';
     const pathname = raw.split('?')[0]!;
     if (pathname.endsWith('/.well-known/openid-configuration')) discoveryRequests++;
+    if (pathname === `${issuerPath}${ROUTES.jwks}`) jwksRequests++;
     if ((options.multiTenantPaths ?? []).some((p) => pathname === `${p}/.well-known/openid-configuration`)) {
       discoveryRequests--; // counted once, by the inner fetch
       void multiTenantDiscovery(res);
@@ -385,6 +388,7 @@ export async function startUpstreamIdp(options: UpstreamOptions): Promise<Upstre
   });
 
   let discoveryRequests = 0;
+  let jwksRequests = 0;
   build();
 
   const redirectUris = () => options.clients.flatMap((c) => c.redirect_uris);
@@ -400,6 +404,9 @@ export async function startUpstreamIdp(options: UpstreamOptions): Promise<Upstre
     interactions: [],
     get discoveryRequests() {
       return discoveryRequests;
+    },
+    get jwksRequests() {
+      return jwksRequests;
     },
     addClient(client: UpstreamClient) {
       options.clients.push(client);
