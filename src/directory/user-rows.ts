@@ -25,7 +25,8 @@ export function rememberedRows<T extends { directoryId: string; id: string; vers
       // A read that started before this process's own write may finish after it.
       if (known && known.version > row.version) return;
       rows.delete(k);
-      rows.set(k, row);
+      // A copy of its own: the caller goes on rendering (and could change) the row it passed in.
+      rows.set(k, structuredClone(row));
       if (rows.size > max) rows.delete(rows.keys().next().value!);
     },
     recall: (directoryId, id) => rows.get(key(directoryId, id)),

@@ -57,14 +57,15 @@ export function directoryUsers(data: DirectoryDataStore, clock: () => Date = () 
     const { user: before, recalled } = await currentUser(actor.directoryId, id, expectedVersion, mayRecall);
     // A refusal ("no such value") and "nothing to change" are verdicts on the stored row: a
     // remembered one may be behind it, so either sends the attempt round again from the stored row.
+    const again = () => (rows.forget(actor.directoryId, id), undefined);
     let draft: UserDraft;
     try {
       draft = change(before);
     } catch (error) {
-      if (recalled) return undefined;
+      if (recalled) return again();
       throw error;
     }
-    if (isDeepStrictEqual(draft.resource, before.resource)) return recalled ? undefined : before;
+    if (isDeepStrictEqual(draft.resource, before.resource)) return recalled ? again() : before;
     const at = clock();
     const after = stored(before, draft, at);
     const type = transition(before, after);
@@ -75,8 +76,7 @@ export function directoryUsers(data: DirectoryDataStore, clock: () => Date = () 
     const write = { ...draft, at, revokeSessions: type === 'directory.user.deactivated' };
     // Applied, the row is `after` (the statement returns only that it matched).
     if (await data.updateUserAt(actor.directoryId, id, before.version, write, log)) return (rows.remember(after), after);
-    rows.forget(actor.directoryId, id);
-    return undefined;
+    return again();
   }
 
   return {
