@@ -1,9 +1,9 @@
 // SCIM over real HTTP and Postgres, the gateway in its own process: POST /Users, userName lookups
 // and deactivation at concurrency 1 and 8; a 100-member PATCH on a 50k-member group; first and last
 // page at 1k, 10k and 100k users; a whole initial push of 10k users and 500 groups.
-import http from 'node:http';
 import pg from 'pg';
 import { spawnGateway } from './child.js';
+import { rawHttpClient } from './http-client.js';
 import { seedGroup, seededUserId, seedUsers, vacuum } from './scim-seed.js';
 import { fmt, load } from './stats.js';
 
@@ -18,24 +18,13 @@ const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 function client(gw: Gateway) {
-  // node:http with keep-alive: fetch costs the load client (which shares the cores) about 1.5x more.
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-  function call(method: string, path: string, token: string, body?: unknown, expect = [200, 201, 204]): Promise<any> {
+  const http = rawHttpClient(gw.url);
+  async function call(method: string, path: string, token: string, body?: unknown, expect = [200, 201, 204]): Promise<any> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const headers = { authorization: `Bearer ${token}`, accept: 'application/scim+json', ...(payload ? { 'content-type': 'application/scim+json', 'content-length': Buffer.byteLength(payload) } : {}) };
-    return new Promise((resolve, reject) => {
-      const req = http.request(`${gw.url}${path}`, { method, agent, headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          if (!expect.includes(res.statusCode ?? 0)) reject(new Error(`${method} ${path}: ${res.statusCode} ${text.slice(0, 300)}`));
-          else resolve(text ? JSON.parse(text) : undefined);
-        });
-      });
-      req.on('error', reject);
-      req.end(payload);
-    });
+    const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/scim+json', ...(payload ? { 'content-type': 'application/scim+json' } : {}) };
+    const res = await http.request(method, path, headers, payload);
+    if (!expect.includes(res.status)) throw new Error(`${method} ${path}: ${res.status} ${res.body.slice(0, 300)}`);
+    return res.body ? JSON.parse(res.body) : undefined;
   }
   let orgs = 0;
   async function directory(name: string): Promise<{ id: string; token: string; base: string }> {
@@ -43,7 +32,7 @@ function client(gw: Gateway) {
     const dir = await call('POST', `/api/v1/organizations/${org.id}/directories`, gw.rootKey, { name, provider: 'okta' });
     return { id: dir.id, token: dir.bearer_token, base: `/scim/v2/${dir.id}` };
   }
-  return { call, directory };
+  return { call, directory, close: http.close };
 }
 
 /** A table row, also printed to stderr at once (a full run takes minutes). */
@@ -58,7 +47,7 @@ export async function benchScim(): Promise<string[]> {
   const gw = await spawnGateway<Gateway>(new URL('./scim-gateway.ts', import.meta.url));
   const db = new pg.Client({ connectionString: gw.databaseUrl });
   await db.connect();
-  const { call, directory } = client(gw);
+  const { call, directory, close } = client(gw);
   const lines = ['| operation | per second | p50 ms | p99 ms |', '|---|---|---|---|'];
   try {
     const writes = await directory('writes');
@@ -101,6 +90,7 @@ export async function benchScim(): Promise<string[]> {
     }
     lines.push('', ...(await groupPatch(db, call, directory)), '', ...(await initialPush(call, directory)));
   } finally {
+    close();
     await db.end();
     await gw.close();
   }
