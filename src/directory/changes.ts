@@ -75,7 +75,9 @@ export async function recordChange(tx: DirectoryWrites, actor: DirectoryActor, c
  */
 export function changedAttributes(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keys].filter((k) => !isDeepStrictEqual(asJson(before[k]), asJson(after[k]))).sort();
+  // Most attributes are unchanged and compare equal as they are; only a difference is worth the copies.
+  const differs = (k: string) => !isDeepStrictEqual(before[k], after[k]) && !isDeepStrictEqual(asJson(before[k]), asJson(after[k]));
+  return [...keys].filter(differs).sort();
 }
 
 /** A value as JSON keeps it: undefined members dropped, -0 as 0 (what storing it does). */

@@ -10,7 +10,10 @@
 const MAX_ROWS = 5_000;
 
 export interface RememberedRows<T extends { directoryId: string; id: string; version: number }> {
+  /** Remembers a copy of `row` (the caller goes on rendering, and could change, the one it passed). */
   remember(row: T): void;
+  /** Remembers `row` itself: for a row the caller built for this alone and lets go of. */
+  keep(row: T): void;
   recall(directoryId: string, id: string): T | undefined;
   forget(directoryId: string, id: string): void;
 }
@@ -18,17 +21,18 @@ export interface RememberedRows<T extends { directoryId: string; id: string; ver
 export function rememberedRows<T extends { directoryId: string; id: string; version: number }>(max = MAX_ROWS): RememberedRows<T> {
   const rows = new Map<string, T>();
   const key = (directoryId: string, id: string) => `${directoryId}\n${id}`;
+  function keep(row: T): void {
+    const k = key(row.directoryId, row.id);
+    const known = rows.get(k);
+    // A read that started before this process's own write may finish after it.
+    if (known && known.version > row.version) return;
+    rows.delete(k);
+    rows.set(k, row);
+    if (rows.size > max) rows.delete(rows.keys().next().value!);
+  }
   return {
-    remember(row) {
-      const k = key(row.directoryId, row.id);
-      const known = rows.get(k);
-      // A read that started before this process's own write may finish after it.
-      if (known && known.version > row.version) return;
-      rows.delete(k);
-      // A copy of its own: the caller goes on rendering (and could change) the row it passed in.
-      rows.set(k, structuredClone(row));
-      if (rows.size > max) rows.delete(rows.keys().next().value!);
-    },
+    remember: (row) => keep(structuredClone(row)),
+    keep,
     recall: (directoryId, id) => rows.get(key(directoryId, id)),
     forget: (directoryId, id) => void rows.delete(key(directoryId, id)),
   };

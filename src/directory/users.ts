@@ -74,9 +74,11 @@ export function directoryUsers(data: DirectoryDataStore, clock: () => Date = () 
     // sessions_revoked joins the metadata in the statement, which alone knows how many there were.
     const log = changeLog(actor, { action: 'scim.user.updated', targetType: 'directory_user', targetId: id, metadata: { changed } }, events, at);
     const write = { ...draft, at, revokeSessions: type === 'directory.user.deactivated' };
-    // Applied, the row is `after` (the statement returns only that it matched).
-    if (await data.updateUserAt(actor.directoryId, id, before.version, write, log)) return (rows.remember(after), after);
-    return again();
+    if (!(await data.updateUserAt(actor.directoryId, id, before.version, write, log))) return again();
+    // Applied, the row is `after` (the statement returns only that it matched). `after` holds a
+    // copy of the draft's resource of its own, so it is kept as it is and the caller gets the draft's.
+    rows.keep(after);
+    return { ...after, resource: draft.resource };
   }
 
   return {
