@@ -60,3 +60,23 @@ export function auditAndEventsValues(events: OutboxEventInput[], a: AuditLogInpu
 
 /** One audit entry and its events, nothing else: a sign-in's record in one statement. */
 export const APPEND_WITH_AUDIT = `WITH ${auditAndEventsCtes(1)} SELECT 1`;
+
+/** The columns of an audit entry as `auditAndEventsJson` writes it, for `jsonb_to_record(...) AS a(...)`. */
+export const AUDIT_RECORD = `id text, occurred_at timestamptz, actor_type text, actor_id text, actor_name text, action text, target_type text,
+  target_id text, organization_id text, ip text, user_agent text, request_id text, outcome text, metadata jsonb`;
+/** The columns of an event as `auditAndEventsJson` writes it, for `jsonb_to_recordset(...) AS (...)`. */
+export const EVENT_RECORD = 'id text, type text, organization_id text, directory_id text, data jsonb, created_at timestamptz';
+
+/**
+ * One change's audit entry and events as JSON values, for statements that write several changes
+ * at once (one parameter for all of them instead of twenty per change).
+ */
+export function auditAndEventsJson(events: OutboxEventInput[], a: AuditLogInput) {
+  const audit = {
+    id: newId('audit'), occurred_at: a.occurredAt ?? new Date(), actor_type: a.actorType, actor_id: a.actorId, actor_name: a.actorName,
+    action: a.action, target_type: a.targetType, target_id: a.targetId, organization_id: a.organizationId, ip: a.ip,
+    user_agent: a.userAgent, request_id: a.requestId, outcome: a.outcome, metadata: a.metadata,
+  };
+  const rows = events.map((e) => ({ id: e.id, type: e.type, organization_id: e.organizationId, directory_id: e.directoryId, data: e.data, created_at: e.occurredAt }));
+  return { audit, events: rows };
+}

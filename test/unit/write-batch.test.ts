@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { writeBatcher } from '../../src/store/write-batch.js';
+import { resultBatcher, writeBatcher } from '../../src/store/write-batch.js';
 
 describe('write batcher', () => {
   test('writes issued in one turn of the event loop go out as one batch', async () => {
@@ -28,5 +28,23 @@ describe('write batcher', () => {
     const write = writeBatcher(async (items: number[]) => void sizes.push(items.length));
     await Promise.all(Array.from({ length: 250 }, (_, i) => write(i)));
     assert.deepEqual(sizes, [100, 100, 50]);
+  });
+
+  test('each caller gets its own result, also when the joint statement failed and each was tried alone', async () => {
+    const double = resultBatcher(async (items: number[]) => {
+      if (items.length > 1 && items.includes(13)) throw new Error('one of them is unlucky');
+      if (items[0] === 13) throw new Error('unlucky');
+      return items.map((n) => n * 2);
+    });
+    assert.deepEqual(await Promise.all([double(1), double(2), double(3)]), [2, 4, 6]);
+    const outcomes = await Promise.allSettled([double(5), double(13), double(7)]);
+    assert.deepEqual(outcomes.map((o) => (o.status === 'fulfilled' ? o.value : String(o.reason))), [10, 'Error: unlucky', 14]);
+  });
+
+  test('writes with the same key go out in separate statements, each key at most once per statement', async () => {
+    const batches: string[][] = [];
+    const write = resultBatcher(async (items: Array<{ id: string; n: number }>) => (batches.push(items.map((i) => `${i.id}${i.n}`)), items.map(() => true)), { key: (i) => i.id });
+    await Promise.all([write({ id: 'a', n: 1 }), write({ id: 'b', n: 1 }), write({ id: 'a', n: 2 }), write({ id: 'a', n: 3 }), write({ id: 'c', n: 1 })]);
+    assert.deepEqual(batches, [['a1', 'b1', 'c1'], ['a2'], ['a3']]);
   });
 });
