@@ -62,10 +62,10 @@ export function auditAndEventsValues(events: OutboxEventInput[], a: AuditLogInpu
 export const APPEND_WITH_AUDIT = `WITH ${auditAndEventsCtes(1)} SELECT 1`;
 
 /** The columns of an audit entry as `auditAndEventsJson` writes it, for `jsonb_to_record(...) AS a(...)`. */
-export const AUDIT_RECORD = `id text, occurred_at timestamptz, actor_type text, actor_id text, actor_name text, action text, target_type text,
+const AUDIT_RECORD = `id text, occurred_at timestamptz, actor_type text, actor_id text, actor_name text, action text, target_type text,
   target_id text, organization_id text, ip text, user_agent text, request_id text, outcome text, metadata jsonb`;
 /** The columns of an event as `auditAndEventsJson` writes it, for `jsonb_to_recordset(...) AS (...)`. */
-export const EVENT_RECORD = 'id text, type text, organization_id text, directory_id text, data jsonb, created_at timestamptz';
+const EVENT_RECORD = 'id text, type text, organization_id text, directory_id text, data jsonb, created_at timestamptz';
 
 /**
  * One change's audit entry and events as JSON values, for statements that write several changes
@@ -79,4 +79,26 @@ export function auditAndEventsJson(events: OutboxEventInput[], a: AuditLogInput)
   };
   const rows = events.map((e) => ({ id: e.id, type: e.type, organization_id: e.organizationId, directory_id: e.directoryId, data: e.data, created_at: e.occurredAt }));
   return { audit, events: rows };
+}
+
+/**
+ * The CTEs `applied_count`, `audit`, `outbox_lock` and `events` of a statement writing several
+ * changes, after the caller's CTE `applied` (columns `ord`, `audit`, `events` as
+ * `auditAndEventsJson` made them, one row per change that took effect). The lock waits for a count
+ * over all of `applied`, so every row lock the caller's writes take comes before it.
+ * `metadata`: an SQL expression over `a` (a row of `applied`) merged into each audit entry's.
+ */
+export function appliedAuditAndEventsCtes(metadata = "'{}'::jsonb"): string {
+  return `applied_count AS (SELECT count(*) AS n FROM applied),
+  audit AS (
+    INSERT INTO audit_logs (id, occurred_at, actor_type, actor_id, actor_name, action, target_type, target_id, organization_id, ip, user_agent, request_id, outcome, metadata)
+    SELECT r.id, r.occurred_at, r.actor_type, r.actor_id, r.actor_name, r.action, r.target_type, r.target_id, r.organization_id, r.ip, r.user_agent,
+           r.request_id, r.outcome, r.metadata || ${metadata}
+      FROM applied a, jsonb_to_record(a.audit) AS r(${AUDIT_RECORD})),
+  outbox_lock AS (${OUTBOX_LOCK_SQL} FROM applied_count WHERE applied_count.n > 0),
+  events AS (
+    INSERT INTO outbox_events (id, type, organization_id, directory_id, data, created_at)
+    SELECT e.id, e.type, e.organization_id, e.directory_id, e.data, e.created_at
+      FROM outbox_lock, applied a, ROWS FROM (jsonb_to_recordset(a.events) AS (${EVENT_RECORD})) WITH ORDINALITY AS e(id, type, organization_id, directory_id, data, created_at, n)
+     ORDER BY a.ord, e.n)`;
 }

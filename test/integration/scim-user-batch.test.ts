@@ -97,6 +97,29 @@ describe('SCIM user updates in one statement', await requires('postgres'), () =>
     assert.deepEqual(metadata, { [withTwo!]: 2, [withNone!]: undefined });
   });
 
+  /** The store's create of a user named `userName`. */
+  function create(d: TestDirectory, userName: string) {
+    const at = new Date();
+    const id = `dusr_batch${Math.random().toString(36).slice(2, 12)}`;
+    const events = [event(actorOf(d), 'directory.user.created', { id, user_name: userName }, at)];
+    const log = changeLog(actorOf(d), { action: 'scim.user.created', targetType: 'directory_user', targetId: id, metadata: {} }, events, at);
+    const fields = { userNameKey: userName.toLowerCase(), externalId: null, displayNameKey: null, primaryEmail: null, emailKeys: [], active: true };
+    return gw.store.directoryData.createUser(d.id, id, { fields, resource: { schemas: [URN.user], userName, active: true }, at }, log);
+  }
+
+  test('creates issued together commit together; a userName clash among them fails alone', async () => {
+    const d = await createTestDirectory(gw, 'okta', 'creates');
+    const created = await Promise.all(['x@batch.test', 'y@batch.test', 'z@batch.test'].map((n) => create(d, n)));
+    assert.deepEqual(created.map((u) => u.resource.userName), ['x@batch.test', 'y@batch.test', 'z@batch.test']);
+    assert.equal(new Set((await rowsOf(created.map((u) => u.id))).map((r) => r.xmin)).size, 1, 'one transaction wrote them all');
+    const outcomes = await Promise.allSettled([create(d, 'twice@batch.test'), create(d, 'TWICE@batch.test'), create(d, 'once@batch.test')]);
+    assert.deepEqual(outcomes.map((o) => o.status).sort(), ['fulfilled', 'fulfilled', 'rejected']);
+    assert.equal(((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason as Conflict).code, 'user_name_taken');
+    const counted = await db.query<{ user_count: number }>('SELECT user_count FROM directories WHERE id = $1', [d.id]);
+    assert.equal(counted.rows[0]!.user_count, 5);
+    assert.equal((await directoryEvents(gw, d.id)).filter((e) => e.type === 'directory.user.created').length, 5);
+  });
+
   test('two updates of one user never share a statement: exactly one applies from the version both read', async () => {
     const d = await createTestDirectory(gw, 'okta', 'same user');
     const [id] = await users(d, ['same@batch.test']);

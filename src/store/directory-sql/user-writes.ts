@@ -6,8 +6,8 @@
 // concurrency); the caller re-reads and retries when it was not.
 import type pg from 'pg';
 import { Conflict } from '../../errors.js';
-import type { ChangeLog, DirectoryDataStore, UserFields, UserWrite } from '../directory-data.js';
-import { AUDIT_RECORD, auditAndEventsCtes, auditAndEventsJson, auditAndEventsValues, EVENT_RECORD, OUTBOX_LOCK_SQL } from '../outbox-order.js';
+import type { ChangeLog, DirectoryDataStore, UserWrite } from '../directory-data.js';
+import { appliedAuditAndEventsCtes, auditAndEventsJson } from '../outbox-order.js';
 import { resultBatcher } from '../write-batch.js';
 import { rows, toUser, USER_COLUMNS } from './rows.js';
 
@@ -27,15 +27,20 @@ export async function uniqueUserName<T>(query: () => Promise<T>): Promise<T> {
   }
 }
 
-const fieldValues = (f: UserFields, resource: Record<string, unknown>) =>
-  [f.userNameKey, f.externalId, f.displayNameKey, f.primaryEmail, f.emailKeys, f.active, JSON.stringify(resource)];
-
-// The audit entry and events read the inserted row, so a unique violation writes nothing at all.
-const CREATE_USER = `
-  WITH ins AS (
+// Every create that reaches the store in one turn of the event loop, as one statement. The audit
+// entries and events read the inserted rows, so a unique violation writes nothing at all (the
+// creates are then tried one by one, and only the clashing one fails).
+const CREATE_USERS = `
+  WITH input AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
+      ord int, id text, directory_id text, user_name_key text, external_id text, display_name_key text, primary_email text,
+      email_keys text[], active boolean, resource jsonb, at timestamptz, audit jsonb, events jsonb)),
+  ins AS (
     INSERT INTO directory_users (id, directory_id, user_name_key, external_id, display_name_key, primary_email, email_keys, active, resource, version, created_at, updated_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10) RETURNING ${USER_COLUMNS}),
-  ${auditAndEventsCtes(11, { gate: 'ins' })}
+    SELECT id, directory_id, user_name_key, external_id, display_name_key, primary_email, email_keys, active, resource, 1, at, at FROM input ORDER BY ord
+    RETURNING ${USER_COLUMNS}),
+  applied AS (SELECT i.ord, i.audit, i.events FROM input i JOIN ins ON ins.id = i.id),
+  ${appliedAuditAndEventsCtes()}
   SELECT ${USER_COLUMNS} FROM ins`;
 
 // Every update that reaches the store in one turn of the event loop, as one statement: one commit
@@ -62,19 +67,24 @@ const UPDATE_USERS = `
   applied AS (
     SELECT i.ord, i.audit, i.events, coalesce(rc.n, 0) AS revoked_n
       FROM input i JOIN upd ON upd.id = i.id LEFT JOIN revoked_counts rc ON rc.user_id = i.id),
-  applied_count AS (SELECT count(*) AS n FROM applied),
-  audit AS (
-    INSERT INTO audit_logs (id, occurred_at, actor_type, actor_id, actor_name, action, target_type, target_id, organization_id, ip, user_agent, request_id, outcome, metadata)
-    SELECT r.id, r.occurred_at, r.actor_type, r.actor_id, r.actor_name, r.action, r.target_type, r.target_id, r.organization_id, r.ip, r.user_agent,
-           r.request_id, r.outcome, r.metadata || CASE WHEN a.revoked_n > 0 THEN jsonb_build_object('sessions_revoked', a.revoked_n) ELSE '{}'::jsonb END
-      FROM applied a, jsonb_to_record(a.audit) AS r(${AUDIT_RECORD})),
-  outbox_lock AS (${OUTBOX_LOCK_SQL} FROM applied_count WHERE applied_count.n > 0),
-  events AS (
-    INSERT INTO outbox_events (id, type, organization_id, directory_id, data, created_at)
-    SELECT e.id, e.type, e.organization_id, e.directory_id, e.data, e.created_at
-      FROM outbox_lock, applied a, ROWS FROM (jsonb_to_recordset(a.events) AS (${EVENT_RECORD})) WITH ORDINALITY AS e(id, type, organization_id, directory_id, data, created_at, n)
-     ORDER BY a.ord, e.n)
+  ${appliedAuditAndEventsCtes("CASE WHEN a.revoked_n > 0 THEN jsonb_build_object('sessions_revoked', a.revoked_n) ELSE '{}'::jsonb END")}
   SELECT id FROM upd`;
+
+interface UserCreate {
+  directoryId: string;
+  id: string;
+  user: UserWrite;
+  log: ChangeLog;
+}
+
+function createJson(c: UserCreate, ord: number) {
+  const f = c.user.fields;
+  return {
+    ord, id: c.id, directory_id: c.directoryId, user_name_key: f.userNameKey, external_id: f.externalId, display_name_key: f.displayNameKey,
+    primary_email: f.primaryEmail, email_keys: f.emailKeys, active: f.active, resource: c.user.resource, at: c.user.at,
+    ...auditAndEventsJson(c.log.events, c.log.audit),
+  };
+}
 
 interface UserUpdate {
   directoryId: string;
@@ -95,6 +105,17 @@ function updateJson(u: UserUpdate, ord: number) {
 
 /** `committed` is called after a write that appended events commits. */
 export function userWrites(pool: pg.Pool, committed: () => void): Pick<DirectoryDataStore, 'createUser' | 'updateUserAt'> {
+  const create = resultBatcher(async (creates: UserCreate[]) => {
+    // Inserted in userName order: two statements wait on each other's names in one order.
+    const byName = [...creates].sort((a, b) => (a.user.fields.userNameKey < b.user.fields.userNameKey ? -1 : a.user.fields.userNameKey > b.user.fields.userNameKey ? 1 : 0));
+    const inserted = new Map((await rows<UserRow>(pool, CREATE_USERS, [JSON.stringify(byName.map(createJson))])).map((r) => [r.id, toUser(r)]));
+    if (creates.some((c) => c.log.events.length > 0)) committed();
+    return creates.map((c) => {
+      const user = inserted.get(c.id);
+      if (user === undefined) throw new TypeError('INSERT ... RETURNING gave no row');
+      return user;
+    });
+  });
   const update = resultBatcher(
     async (updates: UserUpdate[]) => {
       // Rows are locked in input order: by id, two statements lock any rows they share in one order.
@@ -107,14 +128,7 @@ export function userWrites(pool: pg.Pool, committed: () => void): Pick<Directory
     { key: (u) => u.id },
   );
   return {
-    async createUser(directoryId, id, user, log) {
-      const values = [id, directoryId, ...fieldValues(user.fields, user.resource), user.at, ...auditAndEventsValues(log.events, log.audit)];
-      const [row] = await uniqueUserName(() => rows<UserRow>(pool, CREATE_USER, values));
-      if (row === undefined) throw new TypeError('INSERT ... RETURNING gave no row');
-      if (log.events.length > 0) committed();
-      return toUser(row);
-    },
-
+    createUser: (directoryId, id, user, log) => uniqueUserName(() => create({ directoryId, id, user, log })),
     updateUserAt: (directoryId, id, version, user, log) => uniqueUserName(() => update({ directoryId, id, version, user, log })),
   };
 }
