@@ -132,12 +132,14 @@ export interface DirectoryDataStore extends DirectoryReads {
   /** Everything `fn` writes commits together or not at all. */
   transaction<T>(fn: (tx: DirectoryWrites) => Promise<T>): Promise<T>;
   /**
-   * One statement: the user (version 1) with its audit entry and events. Throws Conflict (code
-   * user_name_taken) when userName is used in this directory, having written nothing.
+   * One statement (shared with the other creates of this event-loop turn): the user (version 1)
+   * with its audit entry and events. Throws Conflict (code user_name_taken) when userName is used
+   * in this directory, having written nothing.
    */
   createUser(directoryId: string, id: string, user: UserWrite, log: ChangeLog): Promise<DirectoryUserRecord>;
   /**
-   * One statement, applied only while the user is still at `version` (optimistic concurrency):
+   * One statement (shared with the other updates of this event-loop turn), applied only while the
+   * user is still at `version` (optimistic concurrency):
    * version + 1, with `revokeSessions` the end of every session, grant and token of its profiles
    * (counted into the audit metadata as `sessions_revoked` when there were any), the audit entry
    * and the events. false when the user moved on or is gone: then nothing was written.
