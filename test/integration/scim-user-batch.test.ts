@@ -120,6 +120,20 @@ describe('SCIM user updates in one statement', await requires('postgres'), () =>
     assert.equal((await directoryEvents(gw, d.id)).filter((e) => e.type === 'directory.user.created').length, 5);
   });
 
+  test('reads issued together share a statement and still keep to their directory', async () => {
+    const d = await createTestDirectory(gw, 'okta', 'reads');
+    const other = await createTestDirectory(gw, 'okta', 'reads elsewhere');
+    const [mine] = await users(d, ['mine@batch.test']);
+    const [theirs] = await users(other, ['theirs@batch.test']);
+    const data = gw.store.directoryData;
+    const [found, elsewhere, missing, again] = await Promise.all([data.getUser(d.id, mine!), data.getUser(d.id, theirs!), data.getUser(d.id, 'dusr_missing'), data.getUser(d.id, mine!)]);
+    assert.equal(found?.resource.userName, 'mine@batch.test');
+    assert.equal(elsewhere, undefined, "another directory's user is not found");
+    assert.equal(missing, undefined);
+    assert.notEqual(again, found, 'a repeated read gets a row of its own');
+    assert.deepEqual(again, found);
+  });
+
   test('two updates of one user never share a statement: exactly one applies from the version both read', async () => {
     const d = await createTestDirectory(gw, 'okta', 'same user');
     const [id] = await users(d, ['same@batch.test']);

@@ -2,7 +2,7 @@
 import type pg from 'pg';
 import type { DirectoryDataStore } from '../directory-data.js';
 import { withTransaction } from '../pg-transaction.js';
-import { directoryReads } from './reads.js';
+import { batchedUserReads, directoryReads } from './reads.js';
 import { userWrites } from './user-writes.js';
 import { directoryWrites } from './writes.js';
 
@@ -10,6 +10,7 @@ import { directoryWrites } from './writes.js';
 export function createDirectoryDataStore(pool: pg.Pool, committed: () => void = () => {}): DirectoryDataStore {
   return {
     ...directoryReads(pool),
+    ...batchedUserReads(pool),
     ...userWrites(pool, committed),
     async transaction(fn) {
       let appended = false;

@@ -3,6 +3,7 @@ import type { DirectoryReads, DirectoryTokenMatch, MemberSummary } from '../dire
 import { GROUP_COLUMNS, rows, toGroup, toUser, USER_COLUMNS, type Queryable } from './rows.js';
 import { GROUP_FILTER_COLUMNS, listRows, USER_FILTER_COLUMNS } from './lists.js';
 import { loginLinkReads } from './login-link.js';
+import { resultBatcher } from '../write-batch.js';
 
 const MEMBER_SUMMARY = "u.id AS user_id, u.resource->>'userName' AS user_name, u.primary_email AS email";
 
@@ -105,3 +106,25 @@ function prefixed(columns: string): string {
     .map((c) => `t.${c}`)
     .join(', ');
 }
+
+/**
+ * `getUser` over the pool for reads issued in the same turn of the event loop as one statement (an
+ * IdP's concurrent PATCHes each read their user first). Inside a transaction reads stay its own.
+ */
+export function batchedUserReads(db: Queryable): Pick<DirectoryReads, 'getUser'> {
+  const read = resultBatcher(
+    async (wanted: Array<{ directoryId: string; id: string }>) => {
+      const found = await rows<Parameters<typeof toUser>[0]>(db, `SELECT ${USER_COLUMNS} FROM directory_users WHERE id = ANY($1::text[])`, [wanted.map((w) => w.id)]);
+      const byId = new Map(found.map((r) => [r.id, r]));
+      // Another directory's id is "not found", as in the one-row read.
+      return wanted.map(({ directoryId, id }) => {
+        const row = byId.get(id);
+        return row !== undefined && row.directory_id === directoryId ? toUser(row) : undefined;
+      });
+    },
+    // Each row once per statement; a repeated id waits for the next.
+    { key: (w) => w.id },
+  );
+  return { getUser: (directoryId, id) => read({ directoryId, id }) };
+}
+
