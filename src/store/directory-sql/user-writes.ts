@@ -1,9 +1,9 @@
 // SCIM user writes as single statements: the row, its audit entry and its events (and, on
 // deactivation, the end of the user's sessions) in one round trip that is its own transaction:
-// one commit, one WAL flush, no lock held across round trips. Updates issued in the same turn of
-// the event loop share that statement (../write-batch.ts), each with its own outcome. An update
-// applies only while the row is still at the version its change was computed from (optimistic
-// concurrency); the caller re-reads and retries when it was not.
+// one commit, one WAL flush, no lock held across round trips. The creates, and the updates, issued
+// in one turn of the event loop share such a statement (../write-batch.ts), each with its own
+// outcome. An update applies only while the row is still at the version its change was computed
+// from (optimistic concurrency); the caller re-reads and retries when it was not.
 import type pg from 'pg';
 import { Conflict } from '../../errors.js';
 import type { ChangeLog, DirectoryDataStore, UserWrite } from '../directory-data.js';
@@ -103,11 +103,13 @@ function updateJson(u: UserUpdate, ord: number) {
   };
 }
 
+/** Rows and index entries are locked in the order a statement names them: sorted, two statements lock what they share in one order. */
+const sortedBy = <T>(items: T[], key: (item: T) => string) => [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+
 /** `committed` is called after a write that appended events commits. */
 export function userWrites(pool: pg.Pool, committed: () => void): Pick<DirectoryDataStore, 'createUser' | 'updateUserAt'> {
   const create = resultBatcher(async (creates: UserCreate[]) => {
-    // Inserted in userName order: two statements wait on each other's names in one order.
-    const byName = [...creates].sort((a, b) => (a.user.fields.userNameKey < b.user.fields.userNameKey ? -1 : a.user.fields.userNameKey > b.user.fields.userNameKey ? 1 : 0));
+    const byName = sortedBy(creates, (c) => c.user.fields.userNameKey);
     const inserted = new Map((await rows<UserRow>(pool, CREATE_USERS, [JSON.stringify(byName.map(createJson))])).map((r) => [r.id, toUser(r)]));
     if (creates.some((c) => c.log.events.length > 0)) committed();
     return creates.map((c) => {
@@ -118,8 +120,7 @@ export function userWrites(pool: pg.Pool, committed: () => void): Pick<Directory
   });
   const update = resultBatcher(
     async (updates: UserUpdate[]) => {
-      // Rows are locked in input order: by id, two statements lock any rows they share in one order.
-      const byId = [...updates].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const byId = sortedBy(updates, (u) => u.id);
       const matched = new Set((await rows<{ id: string }>(pool, UPDATE_USERS, [JSON.stringify(byId.map(updateJson))])).map((r) => r.id));
       if (updates.some((u) => matched.has(u.id) && u.log.events.length > 0)) committed();
       return updates.map((u) => matched.has(u.id));
