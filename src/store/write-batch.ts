@@ -1,8 +1,8 @@
 // Writes that callers issue independently within one turn of the event loop, sent to the database
 // as one statement: a login saves its grant and its interaction together, concurrent logins share
-// statements, and concurrent SCIM updates share one commit. Each caller still learns its own
-// outcome: when the joint statement fails, every write is tried again alone, so one bad write
-// fails only its own caller.
+// statements, concurrent SCIM user creates and updates share one commit (and their reads one
+// SELECT). Each caller still learns its own outcome: when the joint statement fails, every write is
+// tried again alone, so one bad write fails only its own caller.
 
 /** At most this many writes per statement; a longer queue goes out in several. */
 const MAX_BATCH = 100;

@@ -53,11 +53,11 @@ const UPDATE_USERS = `
   WITH input AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
       ord int, id text, directory_id text, version int, user_name_key text, external_id text, display_name_key text, primary_email text,
-      email_keys text[], active boolean, resource jsonb, updated_at timestamptz, revoke boolean, audit jsonb, events jsonb)),
+      email_keys text[], active boolean, resource jsonb, at timestamptz, revoke boolean, audit jsonb, events jsonb)),
   upd AS (
     UPDATE directory_users u SET user_name_key = i.user_name_key, external_id = i.external_id, display_name_key = i.display_name_key,
            primary_email = i.primary_email, email_keys = i.email_keys, active = i.active, resource = i.resource,
-           version = u.version + 1, updated_at = i.updated_at
+           version = u.version + 1, updated_at = i.at
       FROM input i
      WHERE u.id = i.id AND u.directory_id = i.directory_id AND u.version = i.version RETURNING u.id),
   revoked AS (
@@ -77,31 +77,22 @@ interface UserCreate {
   log: ChangeLog;
 }
 
-function createJson(c: UserCreate, ord: number) {
-  const f = c.user.fields;
+/** What a create and an update both carry: the row's columns, its audit entry and its events. */
+function rowJson(w: UserCreate, ord: number) {
+  const f = w.user.fields;
   return {
-    ord, id: c.id, directory_id: c.directoryId, user_name_key: f.userNameKey, external_id: f.externalId, display_name_key: f.displayNameKey,
-    primary_email: f.primaryEmail, email_keys: f.emailKeys, active: f.active, resource: c.user.resource, at: c.user.at,
-    ...auditAndEventsJson(c.log.events, c.log.audit),
+    ord, id: w.id, directory_id: w.directoryId, user_name_key: f.userNameKey, external_id: f.externalId, display_name_key: f.displayNameKey,
+    primary_email: f.primaryEmail, email_keys: f.emailKeys, active: f.active, resource: w.user.resource, at: w.user.at,
+    ...auditAndEventsJson(w.log.events, w.log.audit),
   };
 }
 
-interface UserUpdate {
-  directoryId: string;
-  id: string;
+interface UserUpdate extends UserCreate {
   version: number;
   user: UserWrite & { revokeSessions: boolean };
-  log: ChangeLog;
 }
 
-function updateJson(u: UserUpdate, ord: number) {
-  const f = u.user.fields;
-  return {
-    ord, id: u.id, directory_id: u.directoryId, version: u.version, user_name_key: f.userNameKey, external_id: f.externalId,
-    display_name_key: f.displayNameKey, primary_email: f.primaryEmail, email_keys: f.emailKeys, active: f.active,
-    resource: u.user.resource, updated_at: u.user.at, revoke: u.user.revokeSessions, ...auditAndEventsJson(u.log.events, u.log.audit),
-  };
-}
+const updateJson = (u: UserUpdate, ord: number) => ({ ...rowJson(u, ord), version: u.version, revoke: u.user.revokeSessions });
 
 /** Rows and index entries are locked in the order a statement names them: sorted, two statements lock what they share in one order. */
 const sortedBy = <T>(items: T[], key: (item: T) => string) => [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
@@ -110,7 +101,7 @@ const sortedBy = <T>(items: T[], key: (item: T) => string) => [...items].sort((a
 export function userWrites(pool: pg.Pool, committed: () => void): Pick<DirectoryDataStore, 'createUser' | 'updateUserAt'> {
   const create = resultBatcher(async (creates: UserCreate[]) => {
     const byName = sortedBy(creates, (c) => c.user.fields.userNameKey);
-    const inserted = new Map((await rows<UserRow>(pool, CREATE_USERS, [JSON.stringify(byName.map(createJson))])).map((r) => [r.id, toUser(r)]));
+    const inserted = new Map((await rows<UserRow>(pool, CREATE_USERS, [JSON.stringify(byName.map(rowJson))])).map((r) => [r.id, toUser(r)]));
     if (creates.some((c) => c.log.events.length > 0)) committed();
     return creates.map((c) => {
       const user = inserted.get(c.id);
